@@ -1,0 +1,115 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # Credentials and connection options shared by every module.
+    DOCUMENTATION = r'''
+options:
+  alicloud_access_key:
+    description:
+      - Alibaba Cloud AccessKey ID.
+      - See the notes for where credentials are looked up when this is not set.
+    type: str
+    aliases: [access_key]
+  alicloud_secret_key:
+    description:
+      - Alibaba Cloud AccessKey secret, used with O(alicloud_access_key).
+    type: str
+    aliases: [secret_key]
+  alicloud_security_token:
+    description:
+      - Security token of temporary (STS) credentials.
+    type: str
+    aliases: [security_token]
+  alicloud_region:
+    description:
+      - Region of the ACK API, for example V(cn-hangzhou).
+      - Falls back to E(ALIBABA_CLOUD_REGION_ID), E(ALICLOUD_REGION), then the profile's C(region_id).
+    type: str
+    aliases: [region]
+  profile:
+    description:
+      - Name of the profile to read from the aliyun CLI configuration file.
+      - Falls back to E(ALICLOUD_PROFILE), then the file's current profile.
+    type: str
+  shared_credentials_file:
+    description:
+      - Path of the aliyun CLI configuration file. When not set, C(~/.aliyun/config.json) is used.
+    type: path
+  endpoint:
+    description:
+      - Base URL of the ACK API, for example V(http://127.0.0.1:8080) to use the ACK emulator.
+      - Falls back to E(ALIBABA_CLOUD_ACK_ENDPOINT), then to the public endpoint of the region,
+        C(https://cs.<region>.aliyuncs.com).
+    type: str
+  signature_version:
+    description:
+      - Signature scheme. V(v1) is ROA HMAC-SHA1, V(v3) is ACS3-HMAC-SHA256.
+    type: str
+    choices: [v1, v3]
+    default: v1
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificate of the endpoint.
+    type: bool
+    default: true
+  connect_timeout:
+    description:
+      - Seconds to wait for a connection to the API.
+    type: int
+    default: 10
+  read_timeout:
+    description:
+      - Seconds to wait for an answer from the API.
+    type: int
+    default: 60
+  api_retries:
+    description:
+      - How many times to retry a call that was throttled or met a server or connection error.
+      - Retries use exponential backoff with full jitter and honour C(x-acs-retry-after).
+      - A write is retried only when it cannot have been applied or carries an idempotency token.
+    type: int
+    default: 5
+  api_retry_max_delay:
+    description:
+      - Longest delay between two retries, in seconds.
+    type: int
+    default: 30
+notes:
+  - >-
+    Credentials are looked up in this order, and the AccessKey ID and secret always come from the same place:
+    the module options; E(ALIBABA_CLOUD_ACCESS_KEY_ID), E(ALIBABA_CLOUD_ACCESS_KEY_SECRET) and
+    E(ALIBABA_CLOUD_SECURITY_TOKEN); the legacy E(ALICLOUD_ACCESS_KEY), E(ALICLOUD_SECRET_KEY) and
+    E(ALICLOUD_SECURITY_TOKEN); then the profile (O(profile), else E(ALICLOUD_PROFILE), else the current one) of
+    the aliyun CLI file O(shared_credentials_file), in mode C(AK) or C(StsToken).
+  - All modules of this collection belong to the action group C(alicloud.ack.ack), so credentials can be set once
+    with C(module_defaults) and C(group/alicloud.ack.ack).
+requirements:
+  - python >= 3.8
+  - requests
+'''
+
+    WAIT = r'''
+options:
+  wait:
+    description:
+      - Wait until the operation has finished and the resource is stable.
+      - With V(false) the module returns at once, with the C(task_id) of the operation.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait before failing, when O(wait=true).
+    type: int
+    default: 3600
+  wait_sleep:
+    description:
+      - Seconds between two polls, when O(wait=true).
+    type: int
+    default: 10
+'''

@@ -1,0 +1,463 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: ack_cluster
+short_description: Create, update and delete Alibaba Cloud ACK clusters
+version_added: 0.1.0
+description:
+  - Creates every kind of ACK cluster (dedicated C(Kubernetes), C(ManagedKubernetes), serverless C(Ask), edge with
+    O(profile=Edge), and sandboxed runtime), changes what the API can change in place, manages tags and deletes.
+  - Only the options you set are compared. An option that differs but cannot be changed in place fails the task
+    with a message naming it, unless the cluster detail does not report it; such options are used at creation only.
+  - A create sends a O(client_token) derived from the task's inputs, so a re-run or retried create never makes a
+    second cluster.
+author:
+  - alicloud.ack maintainers
+extends_documentation_fragment:
+  - alicloud.ack.ack
+  - alicloud.ack.ack.WAIT
+attributes:
+  check_mode:
+    support: full
+    description: Reports what would change and makes no write call.
+  diff_mode:
+    support: full
+    description: Shows the compared options and tags before and after.
+options:
+  state:
+    description:
+      - V(present) creates the cluster or updates it in place; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  cluster_id:
+    description:
+      - ID of an existing cluster. When not set, the cluster is found by O(name) (and O(cluster_type)).
+    type: str
+    aliases: [id]
+  name:
+    description:
+      - Name of the cluster. Required to create. More than one cluster with this name fails the task.
+    type: str
+  cluster_type:
+    description:
+      - Kind of cluster. Required to create; also narrows the lookup by O(name).
+    type: str
+    choices: [Kubernetes, ManagedKubernetes, Ask]
+  profile:
+    description:
+      - V(Edge) creates a managed edge cluster (with O(cluster_type=ManagedKubernetes)).
+    type: str
+    choices: [Default, Edge]
+  cluster_spec:
+    description:
+      - Specification of a managed cluster, for example V(ack.standard) or V(ack.pro.small).
+    type: str
+  kubernetes_version:
+    description:
+      - Kubernetes version to create, for example V(1.28.3-aliyun.1). Compared with the cluster's current version;
+        use M(alicloud.ack.ack_upgrade) to upgrade.
+    type: str
+  vpc_id:
+    description:
+      - ID of the VPC (sent as C(vpcid)).
+    type: str
+    aliases: [vpcid]
+  vswitch_ids:
+    description:
+      - IDs of the vSwitches (one to three).
+    type: list
+    elements: str
+  master_vswitch_ids:
+    description:
+      - vSwitches of the master nodes of a dedicated cluster.
+    type: list
+    elements: str
+  worker_vswitch_ids:
+    description:
+      - vSwitches of the worker nodes.
+    type: list
+    elements: str
+  pod_vswitch_ids:
+    description:
+      - vSwitches of pods, with the Terway network plug-in.
+    type: list
+    elements: str
+  zone_id:
+    description:
+      - Zone of a serverless cluster.
+    type: str
+    aliases: [zoneid]
+  container_cidr:
+    description:
+      - CIDR block of pods; must not overlap the VPC or O(service_cidr).
+    type: str
+  service_cidr:
+    description:
+      - CIDR block of services; must not overlap the VPC or O(container_cidr).
+    type: str
+  node_cidr_mask:
+    description:
+      - Prefix length of the pod CIDR block of each node.
+    type: int
+  proxy_mode:
+    description:
+      - kube-proxy mode.
+    type: str
+    choices: [iptables, ipvs]
+  node_port_range:
+    description:
+      - NodePort range, for example V(30000-32767).
+    type: str
+  security_group_id:
+    description:
+      - Security group of the nodes.
+    type: str
+  is_enterprise_security_group:
+    description:
+      - Create an enterprise security group.
+    type: bool
+  snat_entry:
+    description:
+      - Configure SNAT for the VPC.
+    type: bool
+  nat_gateway:
+    description:
+      - Create a NAT gateway (serverless clusters).
+    type: bool
+  endpoint_public_access:
+    description:
+      - Expose the API server on the Internet.
+    type: bool
+  private_zone:
+    description:
+      - Use PrivateZone for service discovery (serverless clusters).
+    type: bool
+  service_discovery_types:
+    description:
+      - Service discovery types of a serverless cluster, for example V(PrivateZone).
+    type: list
+    elements: str
+  key_pair:
+    description:
+      - Name of the key pair for node logon. Mutually exclusive with O(login_password).
+    type: str
+  login_password:
+    description:
+      - Password for node logon, 8 to 30 characters with three kinds of upper case, lower case, digits and special
+        characters. Mutually exclusive with O(key_pair). Never logged or returned.
+    type: str
+  master_count:
+    description:
+      - Number of master nodes of a dedicated cluster.
+    type: int
+    choices: [3, 5]
+  master_instance_types:
+    description:
+      - ECS instance types of the master nodes.
+    type: list
+    elements: str
+  master_system_disk_category:
+    description:
+      - System disk category of the master nodes.
+    type: str
+  master_system_disk_size:
+    description:
+      - System disk size of the master nodes, in GiB.
+    type: int
+  master_instance_charge_type:
+    description:
+      - Billing method of the master nodes.
+    type: str
+    choices: [PrePaid, PostPaid]
+  master_period:
+    description:
+      - Subscription duration of the master nodes.
+    type: int
+  master_period_unit:
+    description:
+      - Unit of O(master_period).
+    type: str
+    choices: [Month, Year]
+  master_auto_renew:
+    description:
+      - Renew the master nodes automatically.
+    type: bool
+  master_auto_renew_period:
+    description:
+      - Auto-renewal period of the master nodes.
+    type: int
+  num_of_nodes:
+    description:
+      - Number of worker nodes to create with the cluster. Use M(alicloud.ack.ack_nodes) to scale later.
+    type: int
+  worker_instance_types:
+    description:
+      - ECS instance types of the worker nodes.
+    type: list
+    elements: str
+  worker_system_disk_category:
+    description:
+      - System disk category of the worker nodes.
+    type: str
+  worker_system_disk_size:
+    description:
+      - System disk size of the worker nodes, in GiB.
+    type: int
+  worker_data_disks:
+    description:
+      - Data disks of the worker nodes.
+    type: list
+    elements: dict
+    suboptions:
+      category:
+        description: Disk category, for example V(cloud_essd).
+        type: str
+        required: true
+      size:
+        description: Size in GiB.
+        type: int
+        required: true
+      encrypted:
+        description: Encrypt the disk.
+        type: bool
+      performance_level:
+        description: Performance level of an ESSD.
+        type: str
+  worker_instance_charge_type:
+    description:
+      - Billing method of the worker nodes.
+    type: str
+    choices: [PrePaid, PostPaid]
+  worker_period:
+    description:
+      - Subscription duration of the worker nodes.
+    type: int
+  worker_period_unit:
+    description:
+      - Unit of O(worker_period).
+    type: str
+    choices: [Month, Year]
+  worker_auto_renew:
+    description:
+      - Renew the worker nodes automatically.
+    type: bool
+  worker_auto_renew_period:
+    description:
+      - Auto-renewal period of the worker nodes.
+    type: int
+  cloud_monitor_flags:
+    description:
+      - Install the CloudMonitor agent on the nodes.
+    type: bool
+  cpu_policy:
+    description:
+      - CPU policy of the kubelet.
+    type: str
+    choices: [none, static]
+  runtime:
+    description:
+      - Container runtime, for example C(containerd) or C(Sandboxed-Container.runv) for a sandboxed cluster.
+    type: dict
+    suboptions:
+      name:
+        description: Runtime name.
+        type: str
+        required: true
+      version:
+        description: Runtime version.
+        type: str
+  platform:
+    description:
+      - Node operating system platform, for example V(AliyunLinux).
+    type: str
+  os_type:
+    description:
+      - Node operating system type, V(Linux) or V(Windows).
+    type: str
+  image_id:
+    description:
+      - Custom node image.
+    type: str
+  user_data:
+    description:
+      - User data run on the nodes at start.
+    type: str
+  addons:
+    description:
+      - Add-ons to install with the cluster. Use M(alicloud.ack.ack_addon) to manage them later.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Add-on name.
+        type: str
+        required: true
+      version:
+        description: Add-on version; the latest when not set.
+        type: str
+      config:
+        description: Add-on configuration, a JSON string.
+        type: str
+      disabled:
+        description: Do not install this default add-on.
+        type: bool
+  taints:
+    description:
+      - Taints of the worker nodes.
+    type: list
+    elements: dict
+    suboptions:
+      key:
+        description: Taint key.
+        type: str
+        required: true
+      value:
+        description: Taint value.
+        type: str
+      effect:
+        description: Taint effect.
+        type: str
+        choices: [NoSchedule, NoExecute, PreferNoSchedule]
+        default: NoSchedule
+  timeout_mins:
+    description:
+      - Minutes the service allows the creation to take.
+    type: int
+  disable_rollback:
+    description:
+      - Keep the resources when the creation fails.
+    type: bool
+  deletion_protection:
+    description:
+      - Protect the cluster from deletion. Changed in place.
+      - To delete a protected cluster, set O(state=absent) and O(deletion_protection=false) in the same task.
+    type: bool
+  resource_group_id:
+    description:
+      - Resource group of the cluster. Changed in place.
+    type: str
+  api_server_eip:
+    description:
+      - Bind an elastic IP address to the API server. Changed in place.
+    type: bool
+  api_server_eip_id:
+    description:
+      - Elastic IP address to bind to the API server. Changed in place.
+    type: str
+  ingress_loadbalancer_id:
+    description:
+      - SLB instance of the ingresses. Changed in place.
+    type: str
+  ingress_domain_rebinding:
+    description:
+      - Rebind the default domain name to the ingress SLB when O(ingress_loadbalancer_id) changes.
+    type: bool
+  tags:
+    description:
+      - Tags of the cluster as a dictionary. Changed in place. System tags (C(acs:*), C(ack.*)) are never touched.
+    type: dict
+    aliases: [resource_tags]
+  purge_tags:
+    description:
+      - Remove tags not listed in O(tags). Has no effect when O(tags) is not set.
+    type: bool
+    default: true
+  client_token:
+    description:
+      - Idempotency token of the create. By default derived from the create inputs.
+    type: str
+'''
+
+EXAMPLES = r'''
+- name: Create a managed cluster and wait until it runs
+  alicloud.ack.ack_cluster:
+    name: prod
+    cluster_type: ManagedKubernetes
+    cluster_spec: ack.pro.small
+    kubernetes_version: 1.28.3-aliyun.1
+    vpc_id: vpc-2zegv15etah5requ09nec
+    vswitch_ids: [vsw-2ze48rkq464rsdts1xxxx]
+    container_cidr: 172.20.0.0/16
+    service_cidr: 172.21.0.0/20
+    num_of_nodes: 3
+    worker_instance_types: [ecs.g7.xlarge]
+    worker_system_disk_category: cloud_essd
+    worker_system_disk_size: 120
+    key_pair: ops
+    snat_entry: true
+    tags:
+      env: prod
+      team: platform
+
+- name: Turn on deletion protection and replace the tags
+  alicloud.ack.ack_cluster:
+    name: prod
+    deletion_protection: true
+    tags:
+      env: prod
+    purge_tags: true
+
+- name: Create a serverless cluster without waiting
+  alicloud.ack.ack_cluster:
+    name: jobs
+    cluster_type: Ask
+    vpc_id: vpc-2zegv15etah5requ09nec
+    vswitch_ids: [vsw-2ze48rkq464rsdts1xxxx]
+    zone_id: cn-hangzhou-i
+    nat_gateway: true
+    private_zone: true
+    wait: false
+  register: ask
+
+- name: Delete a protected cluster
+  alicloud.ack.ack_cluster:
+    cluster_id: "{{ ask.cluster.cluster_id }}"
+    state: absent
+    deletion_protection: false
+'''
+
+RETURN = r'''
+cluster:
+  description:
+    - The cluster detail as DescribeClusterDetail gives it (snake_case keys). Empty when there is none (check mode
+      create, or a cluster that was already absent).
+  returned: always
+  type: dict
+  sample:
+    cluster_id: c82e6987e2961451182edacd74faf0fa2
+    name: prod
+    cluster_type: ManagedKubernetes
+    state: running
+    current_version: 1.28.3-aliyun.1
+    deletion_protection: true
+    tags: [{key: env, value: prod}]
+task_id:
+  description: ID of the last asynchronous task the module started.
+  returned: when a task ran
+  type: str
+  sample: T-5a54309c80282e39ea00002f
+error:
+  description: The API error, when the task failed because of one.
+  returned: on API failure
+  type: dict
+  sample: {code: ErrorClusterNotFound, message: cluster not found, request_id: 687C5BAA-D103, http_status: 404}
+'''
+
+from ansible_collections.alicloud.ack.plugins.module_utils._base import AckModule
+from ansible_collections.alicloud.ack.plugins.module_utils._cluster import ARGSPEC, ClusterService
+
+
+def main():
+    ack = AckModule(ARGSPEC, wait=True, mutually_exclusive=[('key_pair', 'login_password')],
+                    required_one_of=[('cluster_id', 'name')])
+    ack.run(lambda ack: ClusterService(ack).ensure(ack.params['state']))
+
+
+if __name__ == '__main__':
+    main()
