@@ -110,6 +110,6 @@ options:
   wait_sleep:
     description:
       - Seconds between two polls, when O(wait=true).
-    type: int
+    type: float
     default: 10
 '''

@@ -37,7 +37,7 @@ AUTH_ARGSPEC = dict(
 WAIT_ARGSPEC = dict(
     wait=dict(type='bool', default=True),
     wait_timeout=dict(type='int', default=3600),
-    wait_sleep=dict(type='int', default=10),
+    wait_sleep=dict(type='float', default=10),
 )
 
 

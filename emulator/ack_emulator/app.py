@@ -1,0 +1,423 @@
+"""The WSGI application: routing, authentication, faults, admin API, stats, JSON in and out."""
+import ast
+import json
+import random
+import socket
+import struct
+import sys
+import threading
+import time
+import traceback
+from urllib.parse import parse_qsl
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from . import auth, lifecycle, registry
+from .errors import ApiError, bad_param, forbidden
+
+ADMIN_PREFIX = '/__emulator'
+MAX_BODY = 4 * 1024 * 1024
+DEFAULT_REGION = 'cn-hangzhou'
+DEFAULT_QUOTAS = {
+    'cluster_quota': 50,        # dedicated (Kubernetes) clusters
+    'amk_cluster_quota': 100,   # managed (ManagedKubernetes, incl. edge) clusters
+    'ask_cluster_quota': 100,   # serverless (Ask) clusters
+    'node_quota': 1000,         # nodes per cluster
+    'cluster_nodepool_quota': 20,
+}
+FAULT_FIELDS = {
+    'throttle_rate': float, 'error_rate': float, 'latency_ms': float, 'drop_rate': float,
+    'drop_after_apply_rate': float, 'task_fail_rate': float, 'seed': int, 'retry_after_ms': int,
+}
+
+
+class Dropped(Exception):
+    """Raised to close the client connection without an answer (fault injection)."""
+
+
+# -- paging (shared by every list operation) ---------------------------------------------------------------
+def _int_param(value, name, default, minimum=1, maximum=None):
+    if value is None or value == '':
+        return default
+    try:
+        n = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise bad_param(name, 'must be an integer, got %r' % (value,))
+    if n < minimum or (maximum is not None and n > maximum):
+        raise bad_param(name, 'must be between %d and %s, got %d' % (minimum, maximum if maximum else 'any', n))
+    return n
+
+
+def paginate(items, page_number=None, page_size=None, default_size=10, max_size=100,
+             number_name='page_number', size_name='page_size'):
+    """Slice ``items`` for one page. Returns ``(page_items, {"page_number", "page_size", "total_count"})``.
+
+    Invalid numbers (not an integer, < 1, page_size > max_size) raise 400 ``InvalidParameter``.
+    """
+    n = _int_param(page_number, number_name, 1)
+    s = _int_param(page_size, size_name, default_size, 1, max_size)
+    start = (n - 1) * s
+    return list(items[start:start + s]), {'page_number': n, 'page_size': s, 'total_count': len(items)}
+
+
+def strip_internal(obj):
+    """Remove ``_``-prefixed keys recursively (internal fields never reach the client)."""
+    if isinstance(obj, dict):
+        return {k: strip_internal(v) for k, v in obj.items() if not (isinstance(k, str) and k.startswith('_'))}
+    if isinstance(obj, list):
+        return [strip_internal(v) for v in obj]
+    return obj
+
+
+# -- per-request context -----------------------------------------------------------------------------------
+class Context:
+    """What a handler sees. See CONTRACT.md."""
+
+    def __init__(self, app, operation, request, identity, now, request_id, query, query_list, body_json):
+        self.app = app
+        self.operation = operation
+        self.request = request
+        self.identity = identity
+        self.now = now
+        self.request_id = request_id
+        self.query = query
+        self.query_list = query_list
+        self.json = body_json
+        self.db = app.db
+        self.scale = app.time_scale
+        self.method = request.method
+        self.headers = {k.lower(): v for k, v in request.headers.items()}
+        self.region = self._region()
+
+    def _region(self):
+        r = self.headers.get('x-acs-region-id') or self.query.get('RegionId') or self.query.get('region_id')
+        if r:
+            return r
+        host = self.headers.get('host', '')
+        parts = host.split(':')[0].split('.')
+        if len(parts) >= 4 and parts[0] == 'cs' and parts[-2:] == ['aliyuncs', 'com']:
+            return parts[1]
+        return DEFAULT_REGION
+
+    def duration(self, seconds):
+        """A real-world duration scaled by ``--time-scale``."""
+        return float(seconds) * self.scale
+
+    def allowed(self, cluster_id):
+        return auth.resource_allowed(self.identity.key, cluster_id)
+
+    def authorize(self, cluster_id):
+        if not self.allowed(cluster_id):
+            raise forbidden('%s on acs:cs:*:*:cluster/%s' % (self.operation, cluster_id))
+
+    def should_fail(self, operation=None):
+        """None, or ``{"code", "message"}`` when the asynchronous work of this request must end ``failed``
+        (admin ``fail-next`` or the ``task_fail_rate`` fault)."""
+        return self.app.take_failure(operation or self.operation)
+
+    @property
+    def quotas(self):
+        return dict(self.app.quotas)
+
+
+# -- the application ---------------------------------------------------------------------------------------
+class EmulatorApp:
+    def __init__(self, db, keyring, time_scale=1.0, faults=None, log_requests=False):
+        from . import ops  # noqa: F401  (imports every ops module so the handlers register)
+        self.db = db
+        self.keyring = keyring
+        self.time_scale = float(time_scale)
+        self.log_requests = log_requests
+        self.quotas = dict(DEFAULT_QUOTAS)
+        self._startup_faults = self._normalise_faults(faults or {})
+        self._lock = threading.Lock()
+        self._set_faults(self._startup_faults)
+        self._fail_next = {}
+        self.stats = {}
+        self.unauthenticated = {}
+        self.injected = {}
+        self.url_map = Map([Rule(rule, endpoint=name, methods=[method])
+                            for name, method, rule, _ in registry.ROUTES], strict_slashes=False)
+        self.handlers = {name: fn for name, _, _, fn in registry.ROUTES}
+
+    # -- faults ------------------------------------------------------------------------------------------
+    @staticmethod
+    def _normalise_faults(data):
+        out = {k: 0.0 for k in FAULT_FIELDS if k not in ('seed', 'retry_after_ms')}
+        out['seed'] = None
+        out['retry_after_ms'] = None
+        out['operations'] = None
+        for k, v in (data or {}).items():
+            if v is None:
+                continue
+            if k == 'operations':
+                if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                    raise ValueError('operations must be a list of operation names')
+                unknown = [x for x in v if x not in registry.operation_names()]
+                if unknown:
+                    raise ValueError('unknown operations: %s' % ', '.join(unknown))
+                out[k] = list(v)
+            elif k in FAULT_FIELDS:
+                try:
+                    out[k] = FAULT_FIELDS[k](v)
+                except (TypeError, ValueError):
+                    raise ValueError('%s must be a number' % k)
+                if k.endswith('_rate') and not 0.0 <= out[k] <= 1.0:
+                    raise ValueError('%s must be between 0 and 1' % k)
+                if out[k] < 0:
+                    raise ValueError('%s must not be negative' % k)
+            else:
+                raise ValueError('unknown fault field %r' % k)
+        return out
+
+    def _set_faults(self, faults):
+        with self._lock:
+            self.faults = dict(faults)
+            self.rng = random.Random(faults.get('seed'))
+
+    def _roll(self, name, operation):
+        rate = self.faults.get(name) or 0.0
+        if rate <= 0:
+            return False
+        ops = self.faults.get('operations')
+        if ops is not None and operation not in ops:
+            return False
+        with self._lock:
+            hit = self.rng.random() < rate
+        if hit:
+            key = '%s:%s' % (name, operation)
+            self.injected[key] = self.injected.get(key, 0) + 1
+        return hit
+
+    def take_failure(self, operation):
+        with self._lock:
+            pending = self._fail_next.get(operation)
+            if pending:
+                spec = pending.pop(0)
+                if not pending:
+                    del self._fail_next[operation]
+                return spec
+        if self._roll('task_fail_rate', operation):
+            return {'code': 'InjectedTaskFailure', 'message': 'task failed (fault injected by the emulator)'}
+        return None
+
+    # -- WSGI ----------------------------------------------------------------------------------------------
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        try:
+            response = self.dispatch(request)
+        except Dropped:
+            self._drop(environ)
+            raise ConnectionAbortedError('emulator: connection dropped (fault injection)')
+        return response(environ, start_response)
+
+    @staticmethod
+    def _drop(environ):
+        sock = environ.get('werkzeug.socket')
+        if sock is None:
+            return
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _json_response(self, status, body, request_id, headers=None):
+        data = json.dumps(body, ensure_ascii=False, separators=(',', ':')).encode('utf-8')
+        resp = Response(data, status=status, content_type='application/json;charset=utf-8')
+        resp.headers['x-acs-request-id'] = request_id
+        for k, v in (headers or {}).items():
+            resp.headers[k] = v
+        return resp
+
+    def _error(self, err, request_id):
+        return self._json_response(err.status, err.body(request_id), request_id, err.headers)
+
+    def dispatch(self, request):
+        request_id = lifecycle.request_id()
+        path = request.path
+        if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + '/'):
+            return self.admin(request, request_id)
+        adapter = self.url_map.bind('emulator', path_info=path)
+        try:
+            operation, args = adapter.match(method=request.method)
+        except (NotFound, MethodNotAllowed):
+            return self._error(auth.gw(404, 'InvalidAction.NotFound',
+                                       'Specified api is not found, please check your url and method: %s %s'
+                                       % (request.method, path)), request_id)
+        now = time.time()
+        body = request.get_data(cache=True)[:MAX_BODY + 1]
+        if len(body) > MAX_BODY:
+            return self._error(ApiError(413, 'RequestEntityTooLarge', 'the request body is too large'), request_id)
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        raw_uri = request.environ.get('RAW_URI') or request.environ.get('REQUEST_URI') or path
+        raw_path, _, raw_query = raw_uri.partition('?')
+        if '://' in raw_path:  # absolute-form request target
+            raw_path = '/' + raw_path.split('://', 1)[1].partition('/')[2]
+        try:
+            identity = auth.authenticate(request.method, raw_path, raw_query, headers, body, self.keyring,
+                                         self.db, now)
+        except ApiError as e:
+            with self._lock:
+                self.unauthenticated[operation] = self.unauthenticated.get(operation, 0) + 1
+            return self._error(e, request_id)
+        with self._lock:
+            self.stats[operation] = self.stats.get(operation, 0) + 1
+        try:
+            return self._authenticated(request, request_id, operation, args, identity, now, headers, raw_query,
+                                       body)
+        except ApiError as e:
+            return self._error(e, request_id)
+
+    def _authenticated(self, request, request_id, operation, args, identity, now, headers, raw_query, body):
+        action = headers.get('x-acs-action')
+        if action is not None and action != operation:
+            raise auth.gw(400, 'InvalidAction.Mismatch', 'x-acs-action %s does not match %s %s (%s)'
+                          % (action, request.method, request.path, operation))
+        if not auth.action_allowed(identity.key, operation):
+            raise forbidden('cs:%s' % operation)
+
+        # injected faults (after authentication: the gateway throttles per access key)
+        if self.faults.get('latency_ms'):
+            ops = self.faults.get('operations')
+            if ops is None or operation in ops:
+                time.sleep(self.faults['latency_ms'] / 1000.0)
+        if self._roll('drop_rate', operation):
+            raise Dropped()
+        if self._roll('throttle_rate', operation):
+            extra = {}
+            if self.faults.get('retry_after_ms'):
+                extra['x-acs-retry-after'] = str(self.faults['retry_after_ms'])
+            raise ApiError(429, 'Throttling.User', 'Request was denied due to user flow control.', gateway=True,
+                           headers=extra)
+        if self._roll('error_rate', operation):
+            raise ApiError(503, 'ServiceUnavailable',
+                           'The request has failed due to a temporary failure of the server.', gateway=True)
+
+        query_list = auth.parse_query(raw_query)
+        query = {k: ('' if v is None else v) for k, v in query_list}
+        body_json = None
+        if request.method != 'GET' and body.strip():
+            body_json = self._parse_body(body, headers.get('content-type', ''))
+
+        ctx = Context(self, operation, request, identity, now, request_id, query, query_list, body_json)
+        if 'cluster_id' in args:
+            ctx.authorize(args['cluster_id'])
+        handler = self.handlers[operation]
+        try:
+            with self.db.transaction():
+                result = handler(ctx, **args)
+        except ApiError:
+            raise
+        except Exception:  # a bug: answer 500 like the real service would, keep serving
+            traceback.print_exc(file=sys.stderr)
+            raise ApiError(500, 'InternalError', 'The request processing has failed due to some unknown error.')
+        if request.method != 'GET' and self._roll('drop_after_apply_rate', operation):
+            raise Dropped()
+
+        if isinstance(result, Response):
+            result.headers['x-acs-request-id'] = request_id
+            return result
+        status = 200
+        if isinstance(result, tuple):
+            status, result = result
+        if result is None:
+            result = {}
+        return self._json_response(status, strip_internal(result), request_id)
+
+    @staticmethod
+    def _parse_body(body, content_type):
+        if 'application/x-www-form-urlencoded' in content_type.lower():
+            out = {}
+            for k, v in parse_qsl(body.decode('utf-8', 'replace'), keep_blank_values=True):
+                s = v.strip()
+                if s[:1] in ('[', '{'):
+                    try:
+                        v = json.loads(s)
+                    except ValueError:
+                        try:
+                            v = ast.literal_eval(s)
+                        except (ValueError, SyntaxError):
+                            pass
+                elif s in ('True', 'False'):
+                    v = s == 'True'
+                out[k] = v
+            return out
+        try:
+            return json.loads(body.decode('utf-8'))
+        except (UnicodeDecodeError, ValueError) as e:
+            raise ApiError(400, 'MalformedJSON', 'The request body is not valid JSON: %s' % e)
+
+    # -- admin API (unsigned, loopback only) ---------------------------------------------------------------
+    def admin(self, request, request_id):
+        remote = request.remote_addr or ''
+        if not (remote.startswith('127.') or remote in ('::1', '::ffff:127.0.0.1') or remote.startswith('::ffff:127.')):
+            return self._json_response(403, {'code': 'Forbidden', 'message': 'admin API is loopback only'},
+                                       request_id)
+        sub = request.path[len(ADMIN_PREFIX):].strip('/')
+        method = request.method
+        try:
+            data = json.loads(request.get_data() or b'{}') if method in ('POST', 'PUT') else {}
+        except ValueError as e:
+            return self._json_response(400, {'code': 'MalformedJSON', 'message': str(e)}, request_id)
+        if data is None:
+            data = {}
+        try:
+            if sub == 'health' and method == 'GET':
+                body = {'status': 'ok', 'time_scale': self.time_scale, 'operations': len(self.handlers)}
+            elif sub == 'stats' and method == 'GET':
+                with self._lock:
+                    body = {'requests': dict(self.stats), 'unauthenticated': dict(self.unauthenticated),
+                            'faults_injected': dict(self.injected)}
+            elif sub == 'reset' and method == 'POST':
+                self.db.reset()
+                with self._lock:
+                    self.stats.clear()
+                    self.unauthenticated.clear()
+                    self.injected.clear()
+                    self._fail_next.clear()
+                self._set_faults(self._startup_faults)
+                self.quotas = dict(DEFAULT_QUOTAS)
+                body = {'reset': True}
+            elif sub == 'faults' and method == 'GET':
+                body = dict(self.faults)
+            elif sub == 'faults' and method in ('POST', 'PUT'):
+                self._set_faults(self._normalise_faults(data))
+                body = dict(self.faults)
+            elif sub == 'faults' and method == 'DELETE':
+                self._set_faults(self._normalise_faults({}))
+                body = dict(self.faults)
+            elif sub == 'fail-next' and method == 'POST':
+                op_name = data.get('operation')
+                if op_name not in self.handlers:
+                    raise ValueError('operation must be one of the API operations')
+                spec = {'code': data.get('code') or 'InjectedTaskFailure',
+                        'message': data.get('message') or 'task failed (injected by the emulator)'}
+                with self._lock:
+                    self._fail_next.setdefault(op_name, []).extend([spec] * int(data.get('count', 1)))
+                body = {'operation': op_name, 'pending': len(self._fail_next[op_name])}
+            elif sub == 'config' and method == 'GET':
+                body = {'time_scale': self.time_scale, 'quotas': dict(self.quotas)}
+            elif sub == 'config' and method in ('POST', 'PUT'):
+                if 'time_scale' in data:
+                    scale = float(data['time_scale'])
+                    if scale < 0:
+                        raise ValueError('time_scale must not be negative')
+                    self.time_scale = scale
+                for k, v in (data.get('quotas') or {}).items():
+                    if k not in DEFAULT_QUOTAS:
+                        raise ValueError('unknown quota %r' % k)
+                    self.quotas[k] = int(v)
+                body = {'time_scale': self.time_scale, 'quotas': dict(self.quotas)}
+            elif sub.startswith('docs/') and method == 'GET':
+                kind = sub[len('docs/'):]
+                with self.db.transaction():
+                    body = {'docs': self.db.list(kind)}
+            else:
+                return self._json_response(404, {'code': 'NotFound', 'message': 'unknown admin path %s %s'
+                                                 % (method, request.path)}, request_id)
+        except (ValueError, TypeError) as e:
+            return self._json_response(400, {'code': 'InvalidParameter', 'message': str(e)}, request_id)
+        return self._json_response(200, body, request_id)

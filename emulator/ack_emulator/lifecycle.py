@@ -1,0 +1,150 @@
+"""Time-based life cycles, ids and timestamps shared by every ops module.
+
+A document may carry ``_timeline``: a list of ``[at_epoch, patch]`` sorted by time. Settling applies (shallow dict
+update) every entry with ``at <= now`` and drops it. A patch value equal to ``"$at"`` is replaced by the ISO time
+of the entry (use it for ``updated``). A patch with ``"_gone": true`` makes the document disappear.
+Because the times are absolute and stored with the document, a restarted emulator resumes in-flight life cycles.
+"""
+import datetime
+import random
+import secrets
+import string
+import uuid
+
+AT = '$at'
+_TZ = datetime.timezone(datetime.timedelta(hours=8))  # ACK answers times in Asia/Shanghai (+08:00)
+
+
+# -- time -------------------------------------------------------------------------------------------------
+def iso(ts):
+    """``2024-01-01T08:00:00+08:00`` (the format ACK uses for created/updated)."""
+    return datetime.datetime.fromtimestamp(ts, _TZ).isoformat(timespec='seconds')
+
+
+def iso_utc(ts):
+    """``2024-01-01T00:00:00Z``."""
+    return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+# -- ids --------------------------------------------------------------------------------------------------
+def request_id():
+    return str(uuid.uuid4()).upper()
+
+
+def cluster_id():
+    return 'c' + uuid.uuid4().hex
+
+
+def task_id():
+    return 'T-' + secrets.token_hex(12)
+
+
+def instance_id(prefix='i-'):
+    alphabet = string.ascii_lowercase + string.digits
+    return prefix + ''.join(secrets.choice(alphabet) for _ in range(20))
+
+
+def nodepool_id():
+    return 'np' + uuid.uuid4().hex
+
+
+def short_id(prefix, n=20):
+    alphabet = string.ascii_lowercase + string.digits
+    return prefix + ''.join(secrets.choice(alphabet) for _ in range(n))
+
+
+# -- timelines --------------------------------------------------------------------------------------------
+def schedule(doc, now, steps):
+    """Append ``steps`` (``[(delay_already_scaled, patch), ...]``, delays cumulative from ``now``)."""
+    tl = doc.setdefault('_timeline', [])
+    at = float(now)
+    for delay, patch in steps:
+        at += max(0.0, float(delay))
+        tl.append([at, dict(patch)])
+    tl.sort(key=lambda e: e[0])
+    return doc
+
+
+def unschedule(doc, predicate=None):
+    """Drop pending timeline entries whose patch matches ``predicate(patch)`` (all when None)."""
+    tl = doc.get('_timeline') or []
+    doc['_timeline'] = [e for e in tl if predicate is not None and not predicate(e[1])]
+    return doc
+
+
+def pending(doc):
+    return list(doc.get('_timeline') or [])
+
+
+def settle(doc, now):
+    """Apply due entries. Returns ``(doc or None when gone, changed)``."""
+    tl = doc.get('_timeline') or []
+    changed = False
+    keep = []
+    for at, patch in tl:
+        if at <= now:
+            for k, v in patch.items():
+                doc[k] = iso(at) if v == AT else v
+            changed = True
+        else:
+            keep.append([at, patch])
+    if changed:
+        doc['_timeline'] = keep
+    if doc.get('_gone'):
+        return None, True
+    return doc, changed
+
+
+def finished_at(doc):
+    """Time of the last pending entry (or None)."""
+    tl = doc.get('_timeline') or []
+    return tl[-1][0] if tl else None
+
+
+# -- tasks ------------------------------------------------------------------------------------------------
+def new_task(ctx, cluster_id, task_type, duration, final_patch=None, fail=None, parameters=None, stages=None):
+    """Create and store a ``task`` document; returns its task_id.
+
+    ``duration`` is already scaled (use ``ctx.duration``). The task is ``running`` until ``now + duration``,
+    then ``success`` (plus ``final_patch``), or ``failed`` with ``error = fail`` when ``fail`` is a
+    ``{"code", "message"}`` dict.
+    """
+    tid = task_id()
+    now = ctx.now
+    stage_names = stages or [task_type]
+    task = {
+        'task_id': tid,
+        'cluster_id': cluster_id,
+        'task_type': task_type,
+        'state': 'running',
+        'created': iso(now),
+        'updated': iso(now),
+        'current_stage': stage_names[0],
+        'target': {'id': cluster_id, 'type': 'cluster'},
+        'parameters': parameters or {},
+        'stages': [{'state': 'running', 'start_time': iso(now), 'message': name} for name in stage_names],
+        'events': [],
+        'task_result': [],
+        'error': None,
+    }
+    end = now + max(0.0, float(duration))
+    done_stages = [{'state': 'failed' if fail else 'success', 'start_time': iso(now), 'end_time': iso(end),
+                    'message': name} for name in stage_names]
+    if fail:
+        patch = {'state': 'failed', 'error': {'code': fail.get('code', 'TaskFailed'),
+                                               'message': fail.get('message', 'task failed')},
+                 'updated': AT, 'stages': done_stages, 'current_stage': stage_names[-1],
+                 'task_result': [{'data': cluster_id, 'status': 'failed'}]}
+    else:
+        patch = {'state': 'success', 'updated': AT, 'stages': done_stages, 'current_stage': stage_names[-1],
+                 'task_result': [{'data': cluster_id, 'status': 'success'}]}
+    if final_patch:
+        patch.update(final_patch)
+    schedule(task, now, [(duration, patch)])
+    ctx.db.put('task', tid, task)
+    return tid
+
+
+def jitter(rng=None):
+    """A small random factor in [0.9, 1.1] so durations do not all look identical."""
+    return (rng or random).uniform(0.9, 1.1)

@@ -1,0 +1,282 @@
+"""Cluster upgrade: UpgradeCluster, GetUpgradeStatus, PauseClusterUpgrade, ResumeUpgradeCluster,
+CancelClusterUpgrade (reference 9.1-9.5).
+
+One ``upgrade`` document per cluster (id = cluster id) holds the latest upgrade. An upgrade walks through the
+visible ``upgrade_step``s ``prechecking`` -> ``upgrading`` (control plane, then worker nodes in batches) ->
+``success``; the cluster is ``upgrading`` meanwhile and its ``current_version`` changes only on completion.
+
+Pause freezes the time-based timeline: the future entries of the upgrade, cluster and task documents are
+removed and their remaining delays remembered; resume reschedules them from now. Cancel drops them: the
+cluster is ``running`` again with its version unchanged and the task ends ``failed`` (``UpgradeCanceled``).
+
+GetUpgradeStatus values: ``status`` "" (never upgraded) | running | pause | success | canceled;
+``upgrade_step`` not_start | prechecking | upgrading | pause | success | canceled.
+"""
+
+import re
+import secrets
+
+from .. import errors
+from ..lifecycle import AT, iso, new_task
+from ..registry import op
+from .nodes import as_bool, as_int, as_str, body_of, cluster_for, cluster_nodes, push_timeline, require_running
+
+# Kubernetes versions ACK offers, oldest first. ACK upgrades one catalogue step at a time (1.14 -> 1.16 -> ...),
+# or to a newer patch of the same minor version.
+KUBERNETES_VERSIONS = (
+    '1.14.8-aliyun.1',
+    '1.16.9-aliyun.1',
+    '1.18.8-aliyun.1',
+    '1.20.11-aliyun.1',
+    '1.22.15-aliyun.1',
+    '1.24.6-aliyun.1',
+    '1.26.15-aliyun.1',
+    '1.28.9-aliyun.1',
+    '1.30.1-aliyun.1',
+    '1.31.1-aliyun.1',
+)
+
+PRECHECK_SECONDS = 120
+MASTER_SECONDS = 600
+WORKER_BATCH_SECONDS = 180
+
+_VERSION_RE = re.compile(r'^(\d+)\.(\d+)\.(\d+)-aliyun\.(\d+)$')
+
+
+def parse_version(version):
+    m = _VERSION_RE.match(version or '')
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
+def next_versions(current):
+    """Versions the cluster may be upgraded to from ``current``: newer patches of its minor, and the next minor
+    in the catalogue (its latest patch)."""
+    cur = parse_version(current)
+    if cur is None:
+        return []
+    out = [v for v in KUBERNETES_VERSIONS if parse_version(v)[:2] == cur[:2] and parse_version(v) > cur]
+    higher = sorted({parse_version(v)[:2] for v in KUBERNETES_VERSIONS if parse_version(v)[:2] > cur[:2]})
+    if higher:
+        nxt = higher[0]
+        same = [v for v in KUBERNETES_VERSIONS if parse_version(v)[:2] == nxt]
+        out.append(max(same, key=parse_version))
+    return out
+
+
+def _target(cluster, body):
+    current = cluster.get('current_version') or ''
+    requested = as_str('next_version', body.get('next_version')) or as_str('version', body.get('version'))
+    allowed = next_versions(current)
+    if requested is None:
+        if not allowed:
+            raise errors.ApiError(400, 'ErrorUpgradeNotAvailable', 'cluster %s runs %s, the latest version: there '
+                                  'is nothing to upgrade to' % (cluster['cluster_id'], current or 'an unknown version'))
+        return allowed[-1]
+    if parse_version(requested) is None:
+        raise errors.bad_param('next_version', '%s is not a Kubernetes version of ACK (e.g. 1.22.15-aliyun.1)'
+                               % requested)
+    if requested == current:
+        raise errors.bad_param('next_version', 'cluster %s already runs %s' % (cluster['cluster_id'], current))
+    if parse_version(current) and parse_version(requested) < parse_version(current):
+        raise errors.bad_param('next_version', 'downgrading from %s to %s is not supported' % (current, requested))
+    if requested not in KUBERNETES_VERSIONS:
+        raise errors.bad_param('next_version', 'version %s is not supported' % requested)
+    if requested not in allowed:
+        raise errors.bad_param('next_version', 'cluster %s runs %s and can only be upgraded to %s'
+                               % (cluster['cluster_id'], current, ', '.join(allowed) or 'no other version'))
+    return requested
+
+
+def _worker_batches(workers, max_parallelism):
+    """Batches of 1, 2, 4, ... nodes up to max_parallelism (rolling_policy)."""
+    batches, size, left = 0, 1, workers
+    while left > 0:
+        left -= size
+        batches += 1
+        size = min(size * 2, max_parallelism)
+    return batches
+
+
+def _public(up):
+    return {
+        'status': up.get('status', ''),
+        'upgrade_step': up.get('upgrade_step', 'not_start'),
+        'error_message': up.get('error_message', ''),
+        'precheck_report_id': up.get('precheck_report_id', ''),
+        'upgrade_task': up.get('upgrade_task') or {'status': '', 'message': ''},
+    }
+
+
+def _active_upgrade(ctx, cluster, operation, statuses):
+    up = ctx.db.get('upgrade', cluster['cluster_id'], now=ctx.now)
+    if up is None or up.get('status') not in statuses:
+        raise errors.ApiError(400, 'InvalidStatus.ClusterUpgrade', 'cluster %s has no %s upgrade (upgrade status: '
+                              '%s), %s is not allowed' % (cluster['cluster_id'], ' or '.join(statuses),
+                                                          (up or {}).get('status') or 'none', operation))
+    return up
+
+
+@op('UpgradeCluster', 'POST', '/api/v2/clusters/<cluster_id>/upgrade')
+def upgrade_cluster(ctx, cluster_id):
+    body = body_of(ctx)
+    with ctx.db.transaction():
+        cluster = cluster_for(ctx, cluster_id)
+        up = ctx.db.get('upgrade', cluster_id, now=ctx.now)
+        if up is not None and up.get('status') in ('running', 'pause'):
+            raise errors.ApiError(400, 'InvalidStatus.ClusterUpgrade', 'cluster %s already has an upgrade in status '
+                                  '%s' % (cluster_id, up['status']))
+        require_running(cluster, 'UpgradeCluster')
+        target = _target(cluster, body)
+        master_only = as_bool('master_only', body.get('master_only'))
+        policy = body.get('rolling_policy') or {}
+        if not isinstance(policy, dict):
+            raise errors.bad_param('rolling_policy', 'must be an object')
+        parallel = as_int('rolling_policy.max_parallelism', policy.get('max_parallelism'), lo=1, hi=100, default=1)
+        comp = as_str('component_name', body.get('component_name'))
+        if comp not in (None, 'k8s'):
+            raise errors.bad_param('component_name', 'only k8s can be upgraded with this operation')
+
+        workers = len([n for n in cluster_nodes(ctx, cluster_id) if n.get('instance_role') == 'Worker'])
+        p = ctx.duration(PRECHECK_SECONDS)
+        m = ctx.duration(MASTER_SECONDS)
+        w = 0 if master_only or workers == 0 else ctx.duration(WORKER_BATCH_SECONDS * _worker_batches(workers, parallel))
+        now, total = ctx.now, p + m + w
+        current = cluster.get('current_version') or ''
+
+        up = {
+            'cluster_id': cluster_id,
+            'status': 'running',
+            'upgrade_step': 'prechecking',
+            'error_message': '',
+            'precheck_report_id': secrets.token_hex(16),
+            'upgrade_task': {'status': 'running', 'message': 'prechecking cluster %s for the upgrade to %s'
+                             % (cluster_id, target)},
+            'from_version': current,
+            'to_version': target,
+            'master_only': master_only,
+            'created': iso(now),
+            'updated': iso(now),
+        }
+        push_timeline(up, now + p, {'upgrade_step': 'upgrading', 'updated': AT, 'upgrade_task': {
+            'status': 'running', 'message': 'upgrading the control plane to %s' % target}})
+        if w:
+            push_timeline(up, now + p + m, {'updated': AT, 'upgrade_task': {
+                'status': 'running', 'message': 'upgrading %d worker nodes to %s' % (workers, target)}})
+        push_timeline(up, now + total, {'status': 'success', 'upgrade_step': 'success', 'updated': AT,
+                                        'upgrade_task': {'status': 'success',
+                                                         'message': 'cluster upgraded to %s' % target}})
+
+        cluster['state'] = 'upgrading'
+        cluster['updated'] = iso(now)
+        entry = [now + total, {'state': 'running', 'current_version': target, 'updated': AT}]
+        push_timeline(cluster, entry[0], entry[1])
+        up['_cluster_entries'] = [entry]
+        ctx.db.put('cluster', cluster_id, cluster)
+
+        stages = ['precheck', 'upgrade_master'] + (['upgrade_worker'] if w else [])
+        task_id = new_task(ctx, cluster_id, 'cluster_upgrade', total, stages=stages,
+                           parameters={'version': current, 'next_version': target, 'master_only': master_only})
+        up['task_id'] = task_id
+        ctx.db.put('upgrade', cluster_id, up)
+    return {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}
+
+
+@op('GetUpgradeStatus', 'GET', '/api/v2/clusters/<cluster_id>/upgrade/status')
+def get_upgrade_status(ctx, cluster_id):
+    cluster_for(ctx, cluster_id)
+    up = ctx.db.get('upgrade', cluster_id, now=ctx.now)
+    if up is None:
+        return {'error_message': '', 'precheck_report_id': '', 'status': '', 'upgrade_step': 'not_start',
+                'upgrade_task': {'status': '', 'message': ''}}
+    return _public(up)
+
+
+def _freeze(doc, now, only=None):
+    """Remove the future entries of ``doc`` (those in ``only`` when given) -> ``[[remaining, patch], ...]``."""
+    keep, frozen = [], []
+    for at, patch in doc.get('_timeline') or []:
+        if only is not None and [at, patch] not in only:
+            keep.append([at, patch])
+        else:
+            frozen.append([max(0.0, at - now), patch])
+    doc['_timeline'] = keep
+    return frozen
+
+
+@op('PauseClusterUpgrade', 'POST', '/api/v2/clusters/<cluster_id>/upgrade/pause')
+def pause_cluster_upgrade(ctx, cluster_id):
+    with ctx.db.transaction():
+        cluster = cluster_for(ctx, cluster_id)
+        up = _active_upgrade(ctx, cluster, 'PauseClusterUpgrade', ('running',))
+        now = ctx.now
+        frozen = {'upgrade': _freeze(up, now),
+                  'cluster': _freeze(cluster, now, only=up.get('_cluster_entries') or [])}
+        task = ctx.db.get('task', up.get('task_id'), now=now) if up.get('task_id') else None
+        if task is not None:
+            frozen['task'] = _freeze(task, now)
+            task['updated'] = iso(now)
+            ctx.db.put('task', task['task_id'], task)
+        up['_paused'] = frozen
+        up['_step_before_pause'] = up.get('upgrade_step')
+        up['_task_before_pause'] = up.get('upgrade_task')
+        up.update({'status': 'pause', 'upgrade_step': 'pause', 'updated': iso(now),
+                   'upgrade_task': {'status': 'pause', 'message': 'the upgrade is paused'}})
+        up['_cluster_entries'] = []
+        ctx.db.put('upgrade', cluster_id, up)
+        ctx.db.put('cluster', cluster_id, cluster)
+    return None
+
+
+@op('ResumeUpgradeCluster', 'POST', '/api/v2/clusters/<cluster_id>/upgrade/resume')
+def resume_upgrade_cluster(ctx, cluster_id):
+    with ctx.db.transaction():
+        cluster = cluster_for(ctx, cluster_id)
+        up = _active_upgrade(ctx, cluster, 'ResumeUpgradeCluster', ('pause',))
+        now = ctx.now
+        frozen = up.pop('_paused', None) or {}
+        for rem, patch in frozen.get('upgrade', []):
+            push_timeline(up, now + rem, patch)
+        entries = []
+        for rem, patch in frozen.get('cluster', []):
+            push_timeline(cluster, now + rem, patch)
+            entries.append([now + rem, patch])
+        task = ctx.db.get('task', up.get('task_id'), now=now) if up.get('task_id') else None
+        if task is not None:
+            for rem, patch in frozen.get('task', []):
+                push_timeline(task, now + rem, patch)
+            task['updated'] = iso(now)
+            ctx.db.put('task', task['task_id'], task)
+        up.update({'status': 'running', 'upgrade_step': up.pop('_step_before_pause', None) or 'upgrading',
+                   'upgrade_task': up.pop('_task_before_pause', None) or {'status': 'running', 'message': ''},
+                   'updated': iso(now)})
+        up['_cluster_entries'] = entries
+        ctx.db.put('upgrade', cluster_id, up)
+        ctx.db.put('cluster', cluster_id, cluster)
+    return None
+
+
+@op('CancelClusterUpgrade', 'POST', '/api/v2/clusters/<cluster_id>/upgrade/cancel')
+def cancel_cluster_upgrade(ctx, cluster_id):
+    with ctx.db.transaction():
+        cluster = cluster_for(ctx, cluster_id)
+        up = _active_upgrade(ctx, cluster, 'CancelClusterUpgrade', ('running', 'pause'))
+        now = ctx.now
+        _freeze(up, now)
+        _freeze(cluster, now, only=up.get('_cluster_entries') or [])
+        for key in ('_paused', '_step_before_pause', '_task_before_pause'):
+            up.pop(key, None)
+        up.update({'status': 'canceled', 'upgrade_step': 'canceled', 'updated': iso(now), '_cluster_entries': [],
+                   'upgrade_task': {'status': 'canceled', 'message': 'the upgrade to %s was canceled; the cluster '
+                                    'stays at %s' % (up.get('to_version'), up.get('from_version'))}})
+        ctx.db.put('upgrade', cluster_id, up)
+        if cluster.get('state') == 'upgrading':
+            cluster['state'] = 'running'
+        cluster['updated'] = iso(now)
+        ctx.db.put('cluster', cluster_id, cluster)
+        task = ctx.db.get('task', up.get('task_id'), now=now) if up.get('task_id') else None
+        if task is not None and task.get('state') == 'running':
+            _freeze(task, now)
+            task.update({'state': 'failed', 'updated': iso(now),
+                         'error': {'code': 'UpgradeCanceled', 'message': 'the upgrade was canceled by the user'}})
+            ctx.db.put('task', task['task_id'], task)
+    return {'RequestId': ctx.request_id}

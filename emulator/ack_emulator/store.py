@@ -1,0 +1,172 @@
+"""SQLite document store.
+
+Documents are JSON dicts keyed by ``(kind, id)``. One re-entrant lock serialises every access; every write
+commits (WAL journal, so committed state survives ``kill -9``). Life cycles are stored as absolute times in the
+documents' ``_timeline`` (see lifecycle.py), so a restarted emulator resumes them from the recorded times.
+"""
+import contextlib
+import json
+import sqlite3
+import threading
+import time
+
+from . import lifecycle
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS docs (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    cluster_id TEXT,
+    body TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+CREATE INDEX IF NOT EXISTS docs_kind_seq ON docs (kind, seq);
+CREATE INDEX IF NOT EXISTS docs_cluster ON docs (kind, cluster_id);
+CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class Store:
+    def __init__(self, path=None):
+        self.path = path or ':memory:'
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        if self.path != ':memory:':
+            self._conn.execute('PRAGMA journal_mode=WAL')
+            # NORMAL: a committed transaction survives a process crash (kill -9); only an OS crash may lose
+            # the last transactions.
+            self._conn.execute('PRAGMA synchronous=NORMAL')
+        self._conn.executescript(_SCHEMA)
+        row = self._conn.execute('SELECT MAX(seq) FROM docs').fetchone()
+        self._seq = row[0] or 0
+        self._nonce_purge_at = 0.0
+
+    # -- transactions ---------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self):
+        """One lock held, one SQLite transaction; nested calls join the outer one. Rolls back on exception."""
+        with self._lock:
+            outer = self._depth == 0
+            if outer:
+                self._conn.execute('BEGIN IMMEDIATE')
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self._conn.execute('ROLLBACK')
+                raise
+            self._depth -= 1
+            if outer:
+                self._conn.execute('COMMIT')
+
+    # -- documents ------------------------------------------------------------------------------------------
+    def _write(self, kind, ident, doc):
+        body = json.dumps(doc, separators=(',', ':'), sort_keys=True)
+        cluster_id = doc.get('cluster_id') if isinstance(doc.get('cluster_id'), str) else None
+        cur = self._conn.execute('UPDATE docs SET body=?, cluster_id=? WHERE kind=? AND id=?',
+                                 (body, cluster_id, kind, ident))
+        if cur.rowcount == 0:
+            self._seq += 1
+            self._conn.execute('INSERT INTO docs (kind, id, seq, cluster_id, body) VALUES (?,?,?,?,?)',
+                               (kind, ident, self._seq, cluster_id, body))
+
+    def _settled(self, kind, ident, body, now):
+        doc = json.loads(body)
+        if doc.get('_timeline') or doc.get('_gone'):
+            doc, changed = lifecycle.settle(doc, now)
+            if doc is None:
+                self._conn.execute('DELETE FROM docs WHERE kind=? AND id=?', (kind, ident))
+            elif changed:
+                self._write(kind, ident, doc)
+        return doc
+
+    def get(self, kind, ident, now=None):
+        """The document settled to ``now`` (default: the current time), or None."""
+        now = time.time() if now is None else now
+        with self.transaction():
+            row = self._conn.execute('SELECT body FROM docs WHERE kind=? AND id=?', (kind, str(ident))).fetchone()
+            if row is None:
+                return None
+            return self._settled(kind, str(ident), row[0], now)
+
+    def put(self, kind, ident, doc):
+        with self.transaction():
+            self._write(kind, str(ident), doc)
+        return doc
+
+    def delete(self, kind, ident):
+        with self.transaction():
+            self._conn.execute('DELETE FROM docs WHERE kind=? AND id=?', (kind, str(ident)))
+
+    def list(self, kind, now=None, where=None):
+        """Settled documents of ``kind`` in creation order.
+
+        ``where``: a dict of field -> value that must all be equal (``cluster_id`` is indexed), or a callable
+        ``doc -> bool``.
+        """
+        now = time.time() if now is None else now
+        with self.transaction():
+            if isinstance(where, dict) and 'cluster_id' in where:
+                rows = self._conn.execute('SELECT id, body FROM docs WHERE kind=? AND cluster_id=? ORDER BY seq',
+                                          (kind, where['cluster_id'])).fetchall()
+            else:
+                rows = self._conn.execute('SELECT id, body FROM docs WHERE kind=? ORDER BY seq', (kind,)).fetchall()
+            out = []
+            for ident, body in rows:
+                doc = self._settled(kind, ident, body, now)
+                if doc is None:
+                    continue
+                if callable(where):
+                    if not where(doc):
+                        continue
+                elif where:
+                    if any(doc.get(k) != v for k, v in where.items()):
+                        continue
+                out.append(doc)
+            return out
+
+    def count(self, kind):
+        with self._lock:
+            return self._conn.execute('SELECT COUNT(*) FROM docs WHERE kind=?', (kind,)).fetchone()[0]
+
+    # -- signature nonces (kept in the database so a replay after a restart is still refused) ----------------
+    def use_nonce(self, nonce, now, window=900.0):
+        """Record ``nonce``; False when it was already used within ``window`` seconds."""
+        with self.transaction():
+            if now >= self._nonce_purge_at:
+                self._conn.execute('DELETE FROM nonces WHERE at < ?', (now - window,))
+                self._nonce_purge_at = now + 60
+            row = self._conn.execute('SELECT at FROM nonces WHERE nonce=?', (nonce,)).fetchone()
+            if row is not None and row[0] >= now - window:
+                return False
+            self._conn.execute('INSERT OR REPLACE INTO nonces (nonce, at) VALUES (?, ?)', (nonce, now))
+            return True
+
+    # -- misc -----------------------------------------------------------------------------------------------
+    def get_meta(self, key, default=None):
+        with self._lock:
+            row = self._conn.execute('SELECT value FROM meta WHERE key=?', (key,)).fetchone()
+            return json.loads(row[0]) if row else default
+
+    def set_meta(self, key, value):
+        with self.transaction():
+            self._conn.execute('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', (key, json.dumps(value)))
+
+    def reset(self):
+        """Remove every document and nonce (admin API)."""
+        with self.transaction():
+            self._conn.execute('DELETE FROM docs')
+            self._conn.execute('DELETE FROM nonces')
+            self._conn.execute('DELETE FROM meta')
+
+    def close(self):
+        with self._lock:
+            try:
+                self._conn.close()
+            except sqlite3.Error:
+                pass

@@ -1,0 +1,114 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: ack_cluster_info
+short_description: List Alibaba Cloud ACK clusters and gather what belongs to them
+version_added: 0.1.0
+description:
+  - Returns the clusters of the region (every page), or those matching O(cluster_id), O(name) or O(cluster_type).
+  - Gathers more on request, see O(gather). The kubeconfig is only returned when asked for.
+author:
+  - alicloud.ack maintainers
+extends_documentation_fragment:
+  - alicloud.ack.ack
+attributes:
+  check_mode:
+    support: full
+    description: Reads only; with O(kubeconfig_path) the file is not written in check mode.
+  diff_mode:
+    support: none
+    description: Nothing changes.
+options:
+  cluster_id:
+    description:
+      - Only this cluster.
+    type: str
+    aliases: [id]
+  name:
+    description:
+      - Only clusters with exactly this name.
+    type: str
+  cluster_type:
+    description:
+      - Only clusters of this type, for example V(ManagedKubernetes).
+    type: str
+  gather:
+    description:
+      - What to gather besides the cluster details.
+      - V(resources), V(logs), V(tags) (ListTagResources), V(external_agent) and V(kubeconfig) are added to each
+        cluster under that key; V(quota) is returned once, as RV(quota).
+      - V(kubeconfig) holds credentials. Set C(no_log) on the task, or use O(kubeconfig_path).
+    type: list
+    elements: str
+    choices: [resources, logs, tags, quota, external_agent, kubeconfig]
+    default: []
+  kubeconfig_private:
+    description:
+      - Ask for the kubeconfig and external agent of the internal (VPC) API server address.
+    type: bool
+    default: false
+  kubeconfig_duration:
+    description:
+      - Minutes a temporary kubeconfig stays valid.
+    type: int
+  kubeconfig_path:
+    description:
+      - Write the kubeconfig of the one matching cluster to this file, with mode 0600, instead of returning it.
+      - Needs V(kubeconfig) in O(gather) and exactly one matching cluster.
+    type: path
+'''
+
+EXAMPLES = r'''
+- name: All clusters of the region
+  alicloud.ack.ack_cluster_info:
+  register: all_clusters
+
+- name: One cluster with its tags, resources and logs
+  alicloud.ack.ack_cluster_info:
+    name: prod
+    gather: [tags, resources, logs]
+  register: prod
+
+- name: Save the kubeconfig of a cluster to a private file
+  alicloud.ack.ack_cluster_info:
+    cluster_id: "{{ prod.clusters[0].cluster_id }}"
+    gather: [kubeconfig]
+    kubeconfig_path: ~/.kube/prod.yaml
+'''
+
+RETURN = r'''
+clusters:
+  description:
+    - Matching clusters as the API gives them, with gathered subsets under C(resources), C(logs), C(tags),
+      C(external_agent) and C(kubeconfig) (or C(kubeconfig_path) when written to a file).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - cluster_id: c82e6987e2961451182edacd74faf0fa2
+      name: prod
+      cluster_type: ManagedKubernetes
+      state: running
+quota:
+  description: Quotas of the account (DescribeUserQuota).
+  returned: when O(gather) has V(quota)
+  type: dict
+  sample: {cluster_quota: 50, node_quota: 100}
+'''
+
+from ansible_collections.alicloud.ack.plugins.module_utils._base import AckModule
+from ansible_collections.alicloud.ack.plugins.module_utils._cluster_info import ARGSPEC, gather_info
+
+
+def main():
+    ack = AckModule(ARGSPEC)
+    ack.run(gather_info)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,148 @@
+"""What users see: --diff output, check mode, one-line errors, and no secret in -vvv output."""
+import json
+import os
+import stat
+
+import pytest
+
+from ack_emulator.testing import EmulatorProcess
+
+CREATE = """
+- name: Create
+  alicloud.ack.ack_cluster:
+    name: out-test
+    cluster_type: ManagedKubernetes
+    vpc_id: vpc-out0001
+    vswitch_ids: [vsw-out0001]
+    num_of_nodes: 1
+    worker_instance_types: [ecs.g7.xlarge]
+    worker_system_disk_category: cloud_essd
+    worker_system_disk_size: 120
+    container_cidr: 172.20.0.0/16
+    service_cidr: 172.21.0.0/20
+    snat_entry: true
+    {extra}
+"""
+
+
+def test_diff_shows_before_and_after(playbook):
+    assert playbook.run_tasks(CREATE.format(extra='key_pair: k1\n    tags: {env: a}')).returncode == 0
+    result = playbook.run_tasks(CREATE.format(extra='key_pair: k1\n    tags: {env: b}'), '--diff')
+    assert result.returncode == 0, result.stdout
+    assert '-    "env": "a"' in result.stdout or '-        "env": "a"' in result.stdout, result.stdout
+    assert '"env": "b"' in result.stdout
+    assert 'changed: [localhost]' in result.stdout
+
+
+def test_check_mode_create_writes_nothing(playbook, emulator):
+    result = playbook.run_tasks(CREATE.format(extra='key_pair: k1'), '--check', '--diff')
+    assert result.returncode == 0, result.stdout
+    assert 'changed: [localhost]' in result.stdout
+    assert emulator.stats().get('CreateCluster', 0) == 0
+
+
+def test_api_error_is_one_line_with_data(playbook):
+    result = playbook.run_tasks("""
+- name: Modify a cluster that does not exist, by id
+  alicloud.ack.ack_cluster_info:
+    cluster_id: cdoesnotexist
+    gather: [resources]
+  register: r
+- name: Show
+  ansible.builtin.debug:
+    var: r
+""")
+    assert result.returncode == 0, result.stdout
+    assert '"clusters": []' in result.stdout
+
+
+def test_missing_credentials_is_a_clear_error(playbook):
+    result = playbook.run_tasks("""
+- name: No credentials anywhere
+  alicloud.ack.ack_cluster_info:
+""", ALIBABA_CLOUD_ACCESS_KEY_ID='', ALIBABA_CLOUD_ACCESS_KEY_SECRET='')
+    assert result.returncode != 0
+    assert 'credentials' in result.stdout.lower()
+    assert 'Traceback' not in result.stdout
+
+
+def test_wrong_secret_carries_error_data(playbook):
+    result = playbook.run_tasks("""
+- name: Wrong secret in the options
+  alicloud.ack.ack_cluster_info:
+    alicloud_access_key: LTAI5tACKEMULATORDEMO
+    alicloud_secret_key: not-the-secret
+  register: r
+  ignore_errors: true
+- name: Show
+  ansible.builtin.debug:
+    msg: "{{ r.error | to_json }}"
+""")
+    assert result.returncode == 0, result.stdout
+    assert 'SignatureDoesNotMatch' in result.stdout
+    assert 'request_id' in result.stdout and 'http_status' in result.stdout
+    assert 'not-the-secret' not in result.stdout
+
+
+@pytest.fixture
+def sts_emulator(tmp_path):
+    creds = tmp_path / 'creds.json'
+    creds.write_text(json.dumps({'keys': [{
+        'access_key_id': 'STS.LEAKTESTKEYID',
+        'access_key_secret': 'LeakTestSecretValue0123456789',
+        'security_token': 'LeakTestSecurityTokenValue==',
+    }]}))
+    with EmulatorProcess(time_scale=0.0, extra_args=['--credentials', str(creds)],
+                         access_key_id='unused', access_key_secret='unused') as emu:
+        yield emu
+
+
+def test_no_secret_in_vvv_output(playbook, sts_emulator, tmp_path):
+    playbook.emulator = sts_emulator
+    kubeconfig = tmp_path / 'kube' / 'config'
+    kubeconfig.parent.mkdir()
+    tasks = """
+- name: Create with a password, STS credentials given as options
+  alicloud.ack.ack_cluster:
+    alicloud_access_key: STS.LEAKTESTKEYID
+    alicloud_secret_key: LeakTestSecretValue0123456789
+    alicloud_security_token: LeakTestSecurityTokenValue==
+    name: leak-test
+    cluster_type: ManagedKubernetes
+    vpc_id: vpc-out0001
+    vswitch_ids: [vsw-out0001]
+    num_of_nodes: 1
+    worker_instance_types: [ecs.g7.xlarge]
+    worker_system_disk_category: cloud_essd
+    worker_system_disk_size: 120
+    container_cidr: 172.20.0.0/16
+    service_cidr: 172.21.0.0/20
+    snat_entry: true
+    login_password: LeakTest-Passw0rd!
+  register: c
+- name: Kubeconfig to a file
+  alicloud.ack.ack_cluster_info:
+    alicloud_access_key: STS.LEAKTESTKEYID
+    alicloud_secret_key: LeakTestSecretValue0123456789
+    alicloud_security_token: LeakTestSecurityTokenValue==
+    cluster_id: "{{ c.cluster.cluster_id }}"
+    gather: [kubeconfig]
+    kubeconfig_path: %s
+  register: k
+- name: Show everything
+  ansible.builtin.debug:
+    var: k
+""" % kubeconfig
+    result = playbook.run_tasks(tasks, '-vvv', '--diff', ALIBABA_CLOUD_ACCESS_KEY_ID='', ALIBABA_CLOUD_ACCESS_KEY_SECRET='')
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-5000:]
+    for secret in ('LeakTestSecretValue0123456789', 'LeakTestSecurityTokenValue==', 'LeakTest-Passw0rd!'):
+        assert secret not in output
+    config = kubeconfig.read_text()
+    assert 'apiVersion' in config or 'clusters' in config
+    assert stat.S_IMODE(os.stat(kubeconfig).st_mode) == 0o600
+    for line in config.splitlines():
+        if 'data:' in line or 'token:' in line:
+            value = line.split(':', 1)[1].strip()
+            if len(value) > 8:
+                assert value not in output
