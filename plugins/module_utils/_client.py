@@ -253,10 +253,10 @@ class AckClient(object):
             try:
                 return self._send(operation, method, path, query, body_bytes)
             except _Failure as failure:
-                error = failure.error
-                self.last_request_id = error.request_id
-                if attempt >= self.api_retries or not self._should_retry(error, failure.not_sent, method, idempotent):
-                    raise error
+                error, not_sent = failure.error, failure.not_sent
+            self.last_request_id = error.request_id
+            if attempt >= self.api_retries or not self._should_retry(error, not_sent, method, idempotent):
+                raise error  # outside the except block: no chained internal exception
             self.sleep(self._delay(error, attempt))
             attempt += 1
 
@@ -270,8 +270,7 @@ class AckClient(object):
             query[size_param] = page_size
             answer = self.call(operation, 'GET', path, query) or {}
             items = answer.get(items_key) or []
-            for item in items:
-                yield item
+            yield from items
             seen += len(items)
             total = (answer.get(page_key) or {}).get('total_count')
             if len(items) < page_size or (total is not None and seen >= int(total)):

@@ -78,8 +78,10 @@ def _load_config(path):
     try:
         with open(path, 'rb') as f:
             data = json.loads(f.read().decode('utf-8'))
-    except (IOError, OSError):
+    except FileNotFoundError:
         return None
+    except (IOError, OSError) as e:
+        raise CredentialsError('cannot read the aliyun CLI config %s: %s' % (path, e.strerror or e.__class__.__name__))
     except ValueError as e:
         raise CredentialsError('cannot parse the aliyun CLI config %s: %s' % (path, e.__class__.__name__))
     if not isinstance(data, dict):

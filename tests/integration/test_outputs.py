@@ -41,9 +41,9 @@ def test_check_mode_create_writes_nothing(playbook, emulator):
     assert emulator.stats().get('CreateCluster', 0) == 0
 
 
-def test_api_error_is_one_line_with_data(playbook):
+def test_info_on_unknown_id_is_empty(playbook):
     result = playbook.run_tasks("""
-- name: Modify a cluster that does not exist, by id
+- name: Read a cluster that does not exist, by id
   alicloud.ack.ack_cluster_info:
     cluster_id: cdoesnotexist
     gather: [resources]

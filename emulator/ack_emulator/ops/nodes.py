@@ -240,6 +240,19 @@ def _schedule_node_ready(node, now, seconds):
     push_timeline(node, now + seconds, {'state': 'running', 'instance_status': 'Running', 'node_status': 'Ready'})
 
 
+def _failed_patch(fail):
+    return {'state': 'failed', 'instance_status': 'Running', 'node_status': 'NotReady',
+            'error_message': '%s: %s' % (fail.get('code'), fail.get('message'))}
+
+
+def _check_quota(ctx, cluster_id, adding):
+    quota = int(ctx.quotas.get('node_quota', MAX_NODES_PER_CLUSTER))
+    total = len(cluster_nodes(ctx, cluster_id)) + adding
+    if total > quota:
+        raise errors.ApiError(400, 'QuotaExceeded.Nodes', 'cluster %s would have %d nodes, more than the quota of %d '
+                              'nodes per cluster' % (cluster_id, total, quota))
+
+
 def _bump_size(cluster, delta):
     if 'size' in cluster:
         try:
@@ -455,27 +468,31 @@ def scale_out_cluster(ctx, cluster_id):
                     if not isinstance(t, str) or not t.startswith('ecs.'):
                         raise errors.bad_param('worker_instance_types', '%r is not an ECS instance type' % (t,))
             image, source = body.get('image_id') or DEFAULT_IMAGE, 'ros'
-        existing = cluster_nodes(ctx, cluster_id)
-        if len(existing) + count > MAX_NODES_PER_CLUSTER:
-            raise errors.ApiError(400, 'QuotaExceeded.Nodes', 'cluster %s would have %d nodes, more than the quota of '
-                                  '%d nodes per cluster' % (cluster_id, len(existing) + count, MAX_NODES_PER_CLUSTER))
+        _check_quota(ctx, cluster_id, count)
         require_running(cluster, 'ScaleOutCluster')
 
         duration = ctx.duration(seconds)
+        fail = ctx.should_fail()
+        rollback = not as_bool('disable_rollback', body.get('disable_rollback'), default=True)
         used = _used_ips(ctx, cluster_id)
-        new_ids = []
         for i in range(count):
             iid = 'i-' + _rand(20)
             prefix = '10.%d' % random.randint(1, 254) if edge else '192.168'
             extra = {'ens_region_id': body.get('ens_region_id')} if edge else None
             node = _node_doc(ctx, cluster, iid, 'Worker', _new_ip(used, prefix), types[i % len(types)], image,
                              charge_type=charge, period_months=period, source=source, edge=edge, extra=extra)
-            _schedule_node_ready(node, ctx.now, duration)
+            if fail:
+                push_timeline(node, ctx.now + duration, {'_gone': True} if rollback else _failed_patch(fail))
+            else:
+                _schedule_node_ready(node, ctx.now, duration)
             ctx.db.put('node', iid, node)
-            new_ids.append(iid)
         _bump_size(cluster, count)
-        set_busy(ctx, cluster, 'scaling', duration)
-        task_id = new_task(ctx, cluster_id, 'cluster_scaleout', duration)
+        final = {}
+        if fail and rollback and 'size' in cluster:
+            final['size'] = cluster['size'] - count
+        set_busy(ctx, cluster, 'scaling', duration, final)
+        task_id = new_task(ctx, cluster_id, 'cluster_scaleout', duration, fail=fail,
+                           parameters={'count': count, 'edge': edge, 'sandboxed': sandboxed})
     return 202, {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}
 
 
@@ -580,11 +597,15 @@ def remove_cluster_nodes(ctx, cluster_id):
                                   % ', '.join(busy))
         seconds = REMOVE_SECONDS + (DRAIN_SECONDS if drain else 0)
         duration = ctx.duration(seconds)
+        fail = ctx.should_fail()
         for node in found:
             node['state'] = 'removing'
             if drain:
                 push_timeline(node, ctx.now + ctx.duration(DRAIN_SECONDS), {'node_status': 'NotReady'})
-            if release:
+            if fail:
+                # the removal failed: the node stays in the cluster (cordoned when it was drained)
+                final = {'state': 'running', 'error_message': '%s: %s' % (fail.get('code'), fail.get('message'))}
+            elif release:
                 # the ECS instance is released: the node disappears (tombstone kept so it cannot be re-attached)
                 final = {'cluster_id': None, '_released': True, 'state': 'released', 'instance_status': 'Released'}
             else:
@@ -594,10 +615,12 @@ def remove_cluster_nodes(ctx, cluster_id):
             push_timeline(node, ctx.now + duration, final)
             ctx.db.put('node', node['instance_id'], node)
         size_patch = {}
-        if 'size' in cluster:
+        if 'size' in cluster and not fail:
             size_patch['size'] = max(0, int(cluster.get('size') or 0) - len(found))
         set_busy(ctx, cluster, 'removing', duration, size_patch)
-        task_id = new_task(ctx, cluster_id, 'cluster_remove_nodes', duration)
+        task_id = new_task(ctx, cluster_id, 'cluster_remove_nodes', duration, fail=fail,
+                           parameters={'nodes': [n['node_name'] for n in found], 'drain_node': drain,
+                                       'release_node': release})
     return {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}
 
 
@@ -642,13 +665,11 @@ def attach_instances(ctx, cluster_id):
             if doc.get('cluster_id'):
                 raise errors.ApiError(400, 'ErrorInstanceAlreadyInCluster', 'instance %s already belongs to cluster %s'
                                       % (iid, doc['cluster_id']))
-        existing = cluster_nodes(ctx, cluster_id)
-        if len(existing) + len(instances) > MAX_NODES_PER_CLUSTER:
-            raise errors.ApiError(400, 'QuotaExceeded.Nodes', 'cluster %s would exceed the quota of %d nodes'
-                                  % (cluster_id, MAX_NODES_PER_CLUSTER))
+        _check_quota(ctx, cluster_id, len(instances))
         require_running(cluster, 'AttachInstances')
 
         duration = ctx.duration(ATTACH_SECONDS)
+        fail = ctx.should_fail()
         used = _used_ips(ctx, cluster_id)
         result = []
         for iid in instances:
@@ -670,12 +691,16 @@ def attach_instances(ctx, cluster_id):
                              extra={'format_disk': format_disk})
             if old is not None:
                 node['creation_time'] = old.get('creation_time', node['creation_time'])
-            _schedule_node_ready(node, ctx.now, duration)
+            if fail:
+                push_timeline(node, ctx.now + duration, _failed_patch(fail))
+            else:
+                _schedule_node_ready(node, ctx.now, duration)
             ctx.db.put('node', iid, node)
             result.append({'code': '200', 'instanceId': iid, 'message': 'successful'})
         _bump_size(cluster, len(instances))
         set_busy(ctx, cluster, 'updating', duration)
-        task_id = new_task(ctx, cluster_id, 'cluster_attach', duration)
+        task_id = new_task(ctx, cluster_id, 'cluster_attach', duration, fail=fail,
+                           parameters={'instances': list(instances), 'is_edge_worker': edge_worker})
     return 202, {'list': result, 'task_id': task_id, 'request_id': ctx.request_id}
 
 

@@ -9,7 +9,7 @@ Pause freezes the time-based timeline: the future entries of the upgrade, cluste
 removed and their remaining delays remembered; resume reschedules them from now. Cancel drops them: the
 cluster is ``running`` again with its version unchanged and the task ends ``failed`` (``UpgradeCanceled``).
 
-GetUpgradeStatus values: ``status`` "" (never upgraded) | running | pause | success | canceled;
+GetUpgradeStatus values: ``status`` "" (never upgraded) | running | pause | success | fail | canceled;
 ``upgrade_step`` not_start | prechecking | upgrading | pause | success | canceled.
 """
 
@@ -162,19 +162,26 @@ def upgrade_cluster(ctx, cluster_id):
         if w:
             push_timeline(up, now + p + m, {'updated': AT, 'upgrade_task': {
                 'status': 'running', 'message': 'upgrading %d worker nodes to %s' % (workers, target)}})
-        push_timeline(up, now + total, {'status': 'success', 'upgrade_step': 'success', 'updated': AT,
-                                        'upgrade_task': {'status': 'success',
-                                                         'message': 'cluster upgraded to %s' % target}})
+        fail = ctx.should_fail()
+        if fail:
+            message = 'upgrade to %s failed: %s: %s' % (target, fail.get('code'), fail.get('message'))
+            push_timeline(up, now + total, {'status': 'fail', 'updated': AT, 'error_message': message,
+                                            'upgrade_task': {'status': 'failed', 'message': message}})
+            entry = [now + total, {'state': 'running', 'updated': AT}]
+        else:
+            push_timeline(up, now + total, {'status': 'success', 'upgrade_step': 'success', 'updated': AT,
+                                            'upgrade_task': {'status': 'success',
+                                                             'message': 'cluster upgraded to %s' % target}})
+            entry = [now + total, {'state': 'running', 'current_version': target, 'updated': AT}]
 
         cluster['state'] = 'upgrading'
         cluster['updated'] = iso(now)
-        entry = [now + total, {'state': 'running', 'current_version': target, 'updated': AT}]
         push_timeline(cluster, entry[0], entry[1])
         up['_cluster_entries'] = [entry]
         ctx.db.put('cluster', cluster_id, cluster)
 
         stages = ['precheck', 'upgrade_master'] + (['upgrade_worker'] if w else [])
-        task_id = new_task(ctx, cluster_id, 'cluster_upgrade', total, stages=stages,
+        task_id = new_task(ctx, cluster_id, 'cluster_upgrade', total, stages=stages, fail=fail,
                            parameters={'version': current, 'next_version': target, 'master_only': master_only})
         up['task_id'] = task_id
         ctx.db.put('upgrade', cluster_id, up)

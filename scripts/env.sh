@@ -1,0 +1,40 @@
+# Shared by test.sh and demo.sh: the pinned virtualenv and the collection laid out where Ansible finds it.
+# shellcheck shell=bash
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV=${VENV:-$ROOT/.venv}
+# Outside the work tree: ansible-test would otherwise list files with the enclosing git repo.
+BUILD=${ACK_BUILD_DIR:-${TMPDIR:-/tmp}/alicloud-ack-build}
+COLLECTIONS=$BUILD/collections
+COLL=$COLLECTIONS/ansible_collections/alicloud/ack
+PYTHON=${PYTHON:-python3}
+
+export NO_COLOR=1 PY_COLORS=0 ANSIBLE_NOCOLOR=1
+
+say() { printf '\n==> %s\n' "$*"; }
+
+setup() {
+    local want stamp
+    want=$(sha256sum "$ROOT/requirements-dev.txt" | cut -d' ' -f1)
+    stamp=$VENV/.requirements-dev.sha256
+    if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        say "creating $VENV with pinned dev requirements"
+        "$PYTHON" -m venv "$VENV"
+        "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$ROOT/requirements-dev.txt" 2>&1 \
+            | { grep -v '^WARNING: Location' || true; }
+        echo "$want" > "$stamp"
+    fi
+    export PATH=$VENV/bin:$PATH
+    # ansible-test bootstraps pip in its venvs with a script it would download; give it an offline one.
+    local pipver
+    pipver=$(python -c "import ansible_test._internal.python_requirements as r, inspect, re; \
+print(re.search(r\"pip='([0-9.]+)'\", inspect.getsource(r.get_venv_packages)).group(1))")
+    mkdir -p ~/.ansible/test/cache
+    cp "$ROOT/scripts/get_pip_standin.py" ~/.ansible/test/cache/"get_pip_${pipver//./_}.py"
+    # ansible-test needs a real path ending in ansible_collections/<ns>/<name>: lay a copy out there.
+    rm -rf "$COLL"
+    mkdir -p "$COLL"
+    tar -C "$ROOT" --exclude=./.venv --exclude=./.build --exclude=./.git --exclude=./tests/output \
+        --exclude=__pycache__ --exclude=.pytest_cache --exclude='*.tar.gz' -cf - . | tar -C "$COLL" -xf -
+    export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS
+}
+
