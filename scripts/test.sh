@@ -38,7 +38,8 @@ build() {
     rm -rf "$out"
     mkdir -p "$out"
     (cd "$COLL" && ansible-galaxy collection build --output-path "$out" > /dev/null)
-    ansible-galaxy collection install -p "$out/installed" "$out"/alicloud-ack-*.tar.gz > /dev/null
+    ANSIBLE_COLLECTIONS_PATH=$out/installed ansible-galaxy collection install --force -p "$out/installed" \
+        "$out"/alicloud-ack-*.tar.gz > /dev/null
     test -f "$out/installed/ansible_collections/alicloud/ack/plugins/module_utils/_client.py"
     if tar -tzf "$out"/alicloud-ack-*.tar.gz | grep -E '^(emulator|scripts|\.venv|tests/output)/' ; then
         echo "dev-only files in the tarball" >&2

@@ -61,7 +61,7 @@ options:
   kubernetes_version:
     description:
       - Kubernetes version to create, for example V(1.28.3-aliyun.1). Compared with the cluster's current version;
-        use M(alicloud.ack.ack_upgrade) to upgrade.
+        use C(alicloud.ack.ack_upgrade) to upgrade.
     type: str
   vpc_id:
     description:
@@ -194,7 +194,7 @@ options:
     type: int
   num_of_nodes:
     description:
-      - Number of worker nodes to create with the cluster. Use M(alicloud.ack.ack_nodes) to scale later.
+      - Number of worker nodes to create with the cluster. Use C(alicloud.ack.ack_nodes) to scale later.
     type: int
   worker_instance_types:
     description:
@@ -290,7 +290,7 @@ options:
     type: str
   addons:
     description:
-      - Add-ons to install with the cluster. Use M(alicloud.ack.ack_addon) to manage them later.
+      - Add-ons to install with the cluster. Use C(alicloud.ack.ack_addon) to manage them later.
     type: list
     elements: dict
     suboptions:
