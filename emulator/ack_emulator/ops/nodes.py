@@ -662,6 +662,10 @@ def attach_instances(ctx, cluster_id):
             if doc.get('_released'):
                 raise errors.ApiError(404, 'InvalidInstanceId.NotFound', 'instance %s does not exist (it was released)'
                                       % iid)
+            if doc.get('cluster_id') and ctx.db.get('cluster', doc['cluster_id'], now=ctx.now) is None:
+                # its cluster was deleted (and with it the instance)
+                raise errors.ApiError(404, 'InvalidInstanceId.NotFound', 'instance %s does not exist (released with '
+                                      'its cluster)' % iid)
             if doc.get('cluster_id'):
                 raise errors.ApiError(400, 'ErrorInstanceAlreadyInCluster', 'instance %s already belongs to cluster %s'
                                       % (iid, doc['cluster_id']))
