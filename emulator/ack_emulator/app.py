@@ -129,6 +129,7 @@ class EmulatorApp:
         self.db = db
         self.keyring = keyring
         self.time_scale = float(time_scale)
+        self._startup_scale = self.time_scale
         self.log_requests = log_requests
         self.quotas = dict(DEFAULT_QUOTAS)
         self._startup_faults = self._normalise_faults(faults or {})
@@ -380,6 +381,7 @@ class EmulatorApp:
                     self._fail_next.clear()
                 self._set_faults(self._startup_faults)
                 self.quotas = dict(DEFAULT_QUOTAS)
+                self.time_scale = self._startup_scale
                 body = {'reset': True}
             elif sub == 'faults' and method == 'GET':
                 body = dict(self.faults)

@@ -17,6 +17,7 @@ import fnmatch
 import hashlib
 import hmac
 import json
+import re
 import time
 from urllib.parse import quote, unquote_plus
 
@@ -238,8 +239,10 @@ def authenticate(method, raw_path, raw_query, headers, body, keyring, store, now
     if key is None:
         raise gw(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.')
 
+    # Another API version is refused. (The old core's UpgradeClusterRequest overrides get_version(), so it sends
+    # the Kubernetes version here: values that are not API versions are let through.)
     version = headers.get('x-acs-version')
-    if version is not None and version != API_VERSION:
+    if version is not None and re.match(r'^\d{4}-\d{2}-\d{2}$', version) and version != API_VERSION:
         raise gw(400, 'InvalidVersion', 'Specified parameter Version is not valid: %s' % version)
 
     # time skew (reference, common parameters: 15 minutes)

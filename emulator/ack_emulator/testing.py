@@ -36,8 +36,9 @@ class EmulatorProcess:
 
     def command(self):
         cmd = [sys.executable, '-m', 'ack_emulator', '--host', '127.0.0.1', '--port', str(self.port),
-               '--time-scale', str(self.time_scale),
-               '--access-key-id', self.access_key_id, '--access-key-secret', self.access_key_secret]
+               '--time-scale', str(self.time_scale)]
+        if self.access_key_id:
+            cmd += ['--access-key-id', self.access_key_id, '--access-key-secret', self.access_key_secret]
         if self.state_file:
             cmd += ['--state-file', self.state_file]
         return cmd + self.extra_args

@@ -37,6 +37,7 @@ options:
       - Name of the profile to read from the aliyun CLI configuration file.
       - Falls back to E(ALICLOUD_PROFILE), then the file's current profile.
     type: str
+    aliases: [alicloud_profile]
   shared_credentials_file:
     description:
       - Path of the aliyun CLI configuration file. When not set, C(~/.aliyun/config.json) is used.

@@ -23,7 +23,7 @@ AUTH_ARGSPEC = dict(
     alicloud_secret_key=dict(type='str', aliases=['secret_key'], no_log=True),
     alicloud_security_token=dict(type='str', aliases=['security_token'], no_log=True),
     alicloud_region=dict(type='str', aliases=['region']),
-    profile=dict(type='str'),
+    profile=dict(type='str', aliases=['alicloud_profile']),
     shared_credentials_file=dict(type='path'),
     endpoint=dict(type='str', fallback=(env_fallback, ['ALIBABA_CLOUD_ACK_ENDPOINT'])),
     signature_version=dict(type='str', choices=['v1', 'v3'], default='v1'),

@@ -29,7 +29,7 @@ _RUNTIME = dict(name=dict(type='str', required=True), version=dict(type='str'))
 # Options sent only by CreateCluster: {option: argspec}. API name = option name unless in API_NAMES.
 CREATE_ONLY = dict(
     cluster_type=dict(type='str', choices=CLUSTER_TYPES),
-    profile=dict(type='str', choices=['Default', 'Edge']),
+    cluster_profile=dict(type='str', choices=['Default', 'Edge']),
     cluster_spec=dict(type='str'),
     kubernetes_version=dict(type='str'),
     vpc_id=dict(type='str', aliases=['vpcid']),
@@ -83,7 +83,7 @@ CREATE_ONLY = dict(
     timeout_mins=dict(type='int'),
     disable_rollback=dict(type='bool'),
 )
-API_NAMES = dict(vpc_id='vpcid')
+API_NAMES = dict(vpc_id='vpcid', cluster_profile='profile')
 
 # Options ModifyCluster changes in place.
 MODIFIABLE = dict(
@@ -99,7 +99,7 @@ NOT_COMPARED = ('ingress_domain_rebinding',)
 
 # Create-only options the cluster detail reports back, so a difference can be named: option -> detail key.
 VISIBLE = dict(
-    cluster_type='cluster_type', profile='profile', cluster_spec='cluster_spec',
+    cluster_type='cluster_type', cluster_profile='profile', cluster_spec='cluster_spec',
     kubernetes_version='current_version', vpc_id='vpc_id', zone_id='zone_id',
     container_cidr='container_cidr', service_cidr='service_cidr', proxy_mode='proxy_mode',
     security_group_id='security_group_id', private_zone='private_zone', node_cidr_mask='node_cidr_mask',

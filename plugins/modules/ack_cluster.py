@@ -11,7 +11,7 @@ short_description: Create, update and delete Alibaba Cloud ACK clusters
 version_added: 0.1.0
 description:
   - Creates every kind of ACK cluster (dedicated C(Kubernetes), C(ManagedKubernetes), serverless C(Ask), edge with
-    O(profile=Edge), and sandboxed runtime), changes what the API can change in place, manages tags and deletes.
+    O(cluster_profile=Edge), and sandboxed runtime), changes what the API can change in place, manages tags and deletes.
   - Only the options you set are compared. An option that differs but cannot be changed in place fails the task
     with a message naming it, unless the cluster detail does not report it; such options are used at creation only.
   - A create sends a O(client_token) derived from the task's inputs, so a re-run or retried create never makes a
@@ -49,9 +49,11 @@ options:
       - Kind of cluster. Required to create; also narrows the lookup by O(name).
     type: str
     choices: [Kubernetes, ManagedKubernetes, Ask]
-  profile:
+  cluster_profile:
     description:
-      - V(Edge) creates a managed edge cluster (with O(cluster_type=ManagedKubernetes)).
+      - Cluster profile, sent as the API's C(profile). V(Edge) creates a managed edge cluster (with
+        O(cluster_type=ManagedKubernetes)).
+      - Named so because O(profile) selects the credentials profile, as in every module of this collection.
     type: str
     choices: [Default, Edge]
   cluster_spec:

@@ -28,6 +28,9 @@ PLAYBOOK = """
     ack_endpoint: "{endpoint}"
   module_defaults:
     group/alicloud.ack.ack:
+      api_retries: 10
+      api_retry_max_delay: 1
+    alicloud.ack.ack_cluster:
       wait_sleep: 0.2
       wait_timeout: 120
   roles:

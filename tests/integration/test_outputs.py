@@ -93,7 +93,7 @@ def sts_emulator(tmp_path):
         'security_token': 'LeakTestSecurityTokenValue==',
     }]}))
     with EmulatorProcess(time_scale=0.0, extra_args=['--credentials', str(creds)],
-                         access_key_id='unused', access_key_secret='unused') as emu:
+                         access_key_id=None, access_key_secret=None) as emu:
         yield emu
 
 

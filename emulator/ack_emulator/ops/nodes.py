@@ -315,11 +315,13 @@ def _months(period, unit):
 
 # --- ScaleOutCluster ----------------------------------------------------------------------------------------
 def _is_edge(cluster):
-    return (cluster.get('profile') or '').lower() == 'edge'
+    return (cluster.get('profile') or '').lower() == 'edge' or cluster.get('_kind') == 'edge'
 
 
 def _is_sandboxed(cluster, body):
-    for runtime in (cluster.get('runtime'), body.get('runtime')):
+    if cluster.get('_kind') == 'sandboxed':
+        return True
+    for runtime in (cluster.get('runtime'), (cluster.get('_spec') or {}).get('runtime'), body.get('runtime')):
         if isinstance(runtime, dict) and str(runtime.get('name', '')).startswith('Sandboxed-Container'):
             return True
     return False

@@ -428,6 +428,8 @@ def validate_create(body):
                                        % (net, AUTO_VPC_CIDR))
     spec['container_cidr'] = str(container) if container is not None else ''
     spec['service_cidr'] = str(service)
+    spec['container_cidr_given'] = body.get('container_cidr') not in (None, '')
+    spec['service_cidr_given'] = body.get('service_cidr') not in (None, '')
     mask = as_int('node_cidr_mask', body.get('node_cidr_mask'), 24, 28, 26)
     if container is not None and mask <= container.prefixlen:
         raise errors.bad_param('node_cidr_mask', 'must be longer than the prefix of container_cidr (%d)'

@@ -1,0 +1,691 @@
+"""Clusters (reference 7.1-7.11): CreateCluster, DescribeClusterDetail, DescribeClusters, DescribeClustersV1,
+ModifyCluster, DeleteCluster, DescribeClusterResources, DescribeExternalAgent, DescribeUserQuota,
+DescribeClusterLogs, DescribeClusterUserKubeconfig, ListTagResources, ModifyClusterTags, DescribeTaskInfo.
+
+(ScaleOutCluster lives in nodes.py.)
+"""
+import base64
+import hashlib
+import ipaddress
+import json
+import random
+import secrets
+
+from .. import errors
+from ..lifecycle import AT, cluster_id as new_cluster_id, iso, iso_utc, new_task, schedule, short_id
+from ..registry import op
+from . import validation as v
+
+# Real-world durations in seconds (multiplied by --time-scale).
+CREATE_SECONDS = {'dedicated': 900, 'managed': 480, 'ask': 120, 'edge': 480, 'sandboxed': 600}
+DELETE_SECONDS = {'dedicated': 300, 'managed': 180, 'ask': 60, 'edge': 180, 'sandboxed': 240}
+MODIFY_SECONDS = 60
+SYSTEM_TAG = 'ack.aliyun.com'
+QUOTA_KEY = {'Kubernetes': 'cluster_quota', 'ManagedKubernetes': 'amk_cluster_quota', 'Ask': 'ask_cluster_quota'}
+
+# states in which the API server exists (kubeconfig, agent) / the cluster may be changed or deleted
+SERVING_STATES = ('running', 'updating', 'scaling', 'upgrading', 'removing', 'draining')
+MODIFY_STATES = ('running',)
+DELETE_STATES = ('running', 'failed', 'delete_failed', 'stopped', 'unavailable', 'inactive')
+TAG_STATES = ('initial', 'running', 'failed', 'updating', 'scaling', 'upgrading', 'removing', 'draining',
+              'stopped', 'unavailable')
+# fields ModifyCluster only records (no infrastructure change, no ``updating`` phase)
+METADATA_FIELDS = ('deletion_protection', 'cluster_name', 'resource_group_id', 'maintenance_window',
+                   'operation_policy', 'timezone', 'instance_deletion_protection', 'client_token')
+
+
+# -- E2 hooks (nodes.py, addons.py) -------------------------------------------------------------------------
+def _e2(module, name):
+    try:
+        mod = __import__('ack_emulator.ops.%s' % module, fromlist=[name])
+    except ImportError:
+        return None
+    return getattr(mod, name, None)
+
+
+# -- helpers ------------------------------------------------------------------------------------------------
+def body_dict(ctx):
+    body = ctx.json
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise errors.bad_param('body', 'a JSON object is expected')
+    return body
+
+
+def get_cluster(ctx, cluster_id, states=None, operation=None):
+    """The settled cluster (404 ``ErrorClusterNotFound`` when unknown or gone); ``states`` restricts the states
+    in which ``operation`` is allowed (``InvalidStatus.ClusterState`` otherwise)."""
+    ctx.authorize(cluster_id)
+    cluster = ctx.db.get('cluster', cluster_id, now=ctx.now)
+    if cluster is None:
+        raise errors.not_found('cluster', cluster_id)
+    if states is not None and cluster.get('state') not in states:
+        raise errors.invalid_status(cluster, operation or ctx.operation)
+    return cluster
+
+
+def _live_clusters(ctx):
+    return ctx.db.list('cluster', now=ctx.now)
+
+
+def _log(cluster, at, message, level='INFO'):
+    cluster.setdefault('_logs', []).append([at, level, message])
+
+
+def _master_url(cluster, public, ip):
+    return json.dumps({
+        'api_server_endpoint': ('https://%s:6443' % cluster['_public_ip']) if public else '',
+        'dashboard_endpoint': '',
+        'intranet_api_server_endpoint': 'https://%s:6443' % ip,
+    }, separators=(',', ':'))
+
+
+def _parameters(spec, cluster_id):
+    """The ``parameters`` map of DescribeClusterDetail: the create inputs (strings), as the ROS stack keeps them."""
+    p = {
+        'ClusterId': cluster_id, 'ClusterType': spec['cluster_type'], 'Profile': spec['profile'],
+        'KubernetesVersion': spec['kubernetes_version'], 'ContainerCIDR': spec['container_cidr'],
+        'ServiceCIDR': spec['service_cidr'], 'VpcId': spec['vpc_id'] or '',
+        'WorkerVSwitchIds': ','.join(spec['vswitch_ids']), 'PodVswitchIds': ','.join(spec['pod_vswitch_ids']),
+        'NumOfNodes': str(spec['num_of_nodes']), 'WorkerInstanceTypes': ','.join(spec['worker_instance_types']),
+        'WorkerSystemDiskCategory': spec.get('worker_system_disk_category') or '',
+        'WorkerSystemDiskSize': str(spec.get('worker_system_disk_size') or ''),
+        'WorkerDataDisk': str(bool(spec['worker_data_disks'])).lower(),
+        'WorkerDataDisks': json.dumps(spec['worker_data_disks'], separators=(',', ':')),
+        'WorkerInstanceChargeType': spec.get('worker_instance_charge_type', 'PostPaid'),
+        'SNatEntry': str(spec['snat_entry']).lower(), 'NatGateway': str(spec['nat_gateway']).lower(),
+        'EndpointPublicAccess': str(spec['endpoint_public_access']).lower(),
+        'ProxyMode': spec['proxy_mode'], 'NodeCIDRMask': str(spec['node_cidr_mask']),
+        'Runtime': spec['runtime']['name'], 'RuntimeVersion': spec['runtime']['version'],
+        'ZoneId': spec['zone_id'] or '', 'ClusterSpec': spec.get('cluster_spec') or '',
+        'KeyPair': spec.get('key_pair', ''), 'LoginPassword': '******' if spec.get('login') == 'password' else '',
+        'CpuPolicy': spec['cpu_policy'], 'OsType': spec['os_type'], 'Platform': spec['platform'],
+        'NodePortRange': spec['node_port_range'], 'PrivateZone': str(spec['private_zone']).lower(),
+        'SecurityGroupId': spec.get('security_group_id') or '', 'ImageId': spec.get('image_id') or '',
+    }
+    if spec['kind'] == 'dedicated':
+        p.update({'MasterCount': str(spec['master_count']),
+                  'MasterInstanceTypes': ','.join(spec['master_instance_types']),
+                  'MasterVSwitchIds': ','.join(spec['master_vswitch_ids']),
+                  'MasterSystemDiskCategory': spec['master_system_disk_category'],
+                  'MasterSystemDiskSize': str(spec['master_system_disk_size']),
+                  'MasterInstanceChargeType': spec.get('master_instance_charge_type', 'PostPaid')})
+    return p
+
+
+def _meta_data(spec, addons):
+    network = 'terway-eniip' if any(a in ('terway-eniip', 'terway') for a in addons) else 'flannel'
+    return json.dumps({
+        'Addons': [{'name': a} for a in addons], 'AuditProjectName': '', 'Capabilities': {
+            'AnyAZ': True, 'Network': network, 'ProxyMode': spec['proxy_mode'], 'PublicSLB':
+            spec['endpoint_public_access']},
+        'EdgeVersion': '1.0.0' if spec['kind'] == 'edge' else '', 'KubernetesVersion': spec['kubernetes_version'],
+        'MultiAZ': len(spec['vswitch_ids']) > 1, 'NodeCIDRMask': str(spec['node_cidr_mask']),
+        'Platform': spec['platform'], 'Runtime': spec['runtime']['name'],
+        'RuntimeVersion': spec['runtime']['version'], 'ServiceCIDR': spec['service_cidr'],
+        'SubnetCIDR': spec['container_cidr'], 'VpcId': spec['vpc_id'], 'VSwitchIds': spec['vswitch_ids'],
+        'PodVswitchIds': spec['pod_vswitch_ids'], 'ExtraSans': [],
+    }, separators=(',', ':'))
+
+
+def _body_hash(body):
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _check_vpc_cidrs(spec, neighbours):
+    """Pod and service CIDR blocks may not overlap those of other clusters in the same VPC. Defaults (not given
+    by the caller) move to the next free block instead."""
+    used = []
+    for c in neighbours:
+        used += [(ipaddress.ip_network(n), c['cluster_id']) for n in (c.get('container_cidr'), c.get('service_cidr'))
+                 if n]
+
+    def clash(net):
+        return next(((b, cid) for b, cid in used if net.overlaps(b)), None)
+
+    if spec['container_cidr'] and not spec.get('container_cidr_given'):
+        net = ipaddress.ip_network(spec['container_cidr'])
+        for second in range(net.network_address.packed[1], 32):
+            cand = ipaddress.ip_network('172.%d.0.0/16' % second)
+            if not clash(cand):
+                spec['container_cidr'] = str(cand)
+                break
+    if not spec.get('service_cidr_given'):
+        mine = ipaddress.ip_network(spec['container_cidr']) if spec['container_cidr'] else None
+        for third in range(0, 256, 16):
+            for second in (21, 19, 30, 31):
+                cand = ipaddress.ip_network('172.%d.%d.0/20' % (second, third))
+                if not clash(cand) and not (mine and cand.overlaps(mine)):
+                    spec['service_cidr'] = str(cand)
+                    break
+            else:
+                continue
+            break
+    for name in ('container_cidr', 'service_cidr'):
+        if spec[name]:
+            hit = clash(ipaddress.ip_network(spec[name]))
+            if hit:
+                raise errors.bad_param(name, '%s overlaps %s used by cluster %s in the same VPC'
+                                       % (spec[name], hit[0], hit[1]))
+
+
+# -- CreateCluster ------------------------------------------------------------------------------------------
+@op('CreateCluster', 'POST', '/clusters')
+def create_cluster(ctx):
+    body = ctx.json
+    if body is None:
+        raise errors.missing_param('cluster_type')
+    if not isinstance(body, dict):
+        raise errors.bad_param('body', 'a JSON object is expected')
+    token = body.get('client_token')
+    if token not in (None, '') and isinstance(token, str):
+        prior = ctx.db.get('client_token', token)
+        if prior is not None:
+            if prior['hash'] != _body_hash(body):
+                raise errors.ApiError(400, 'IdempotentParameterMismatch', 'The request uses the same client_token '
+                                      'as a previous, but non-identical request.')
+            return 202, {'cluster_id': prior['cluster_id'], 'request_id': ctx.request_id,
+                         'task_id': prior['task_id']}
+    spec = v.validate_create(body)
+    kind = spec['kind']
+    live = _live_clusters(ctx)
+    region = spec['region_id']
+    if spec['name'] is None:
+        spec['name'] = 'k8s-cluster-%s' % secrets.token_hex(3)
+    for c in live:
+        if c.get('region_id') == region and c.get('name') == spec['name']:
+            raise errors.ApiError(400, 'ClusterNameAlreadyExist', 'cluster name %s already exists in %s (cluster %s)'
+                                  % (spec['name'], region, c['cluster_id']))
+    quota_key = QUOTA_KEY[spec['cluster_type']]
+    same_type = [c for c in live if c.get('cluster_type') == spec['cluster_type']]
+    if len(same_type) >= ctx.app.quotas[quota_key]:
+        raise errors.ApiError(400, 'QuotaExceeded.Cluster', 'the %s quota (%d) is used up'
+                              % (quota_key, ctx.app.quotas[quota_key]))
+    if spec['vpc_id']:
+        _check_vpc_cidrs(spec, [c for c in live if c.get('vpc_id') == spec['vpc_id'] and c.get('state') != 'deleting'])
+
+    now = ctx.now
+    cid = new_cluster_id()
+    duration = ctx.duration(CREATE_SECONDS[kind])
+    fail = ctx.should_fail()
+    masters = spec.get('master_count', 0)
+    workers = spec['num_of_nodes']
+    if spec['vpc_auto']:
+        spec['vpc_id'] = short_id('vpc-', 22)
+        spec['vswitch_ids'] = [short_id('vsw-', 22)]
+    public_ip = '47.%d.%d.%d' % (random.randint(1, 254), random.randint(0, 254), random.randint(1, 254))
+    intranet_ip = '192.168.%d.%d' % (random.randint(0, 254), random.randint(2, 253))
+    cluster = {
+        'cluster_id': cid, 'name': spec['name'], 'cluster_type': spec['cluster_type'],
+        'cluster_spec': spec.get('cluster_spec') or '', 'profile': spec['profile'], 'state': 'initial',
+        'region_id': region, 'zone_id': spec['zone_id'], 'vpc_id': spec['vpc_id'],
+        'vswitch_id': ','.join(spec['vswitch_ids']), 'vswitch_ids': list(spec['vswitch_ids']),
+        'security_group_id': spec['security_group_id'] or short_id('sg-', 20),
+        'current_version': spec['kubernetes_version'], 'init_version': spec['kubernetes_version'],
+        'next_version': '', 'size': workers + masters,
+        'tags': spec['tags'] + [{'key': SYSTEM_TAG, 'value': cid}],
+        'deletion_protection': spec['deletion_protection'],
+        'resource_group_id': spec['resource_group_id'] or 'rg-acfm%s' % secrets.token_hex(6)[:11],
+        'created': iso(now), 'updated': iso(now), 'master_url': '',
+        'external_loadbalancer_id': short_id('lb-', 21),
+        'network_mode': 'vpc', 'docker_version': spec['runtime']['version'] if spec['runtime']['name'] == 'docker'
+        else '', 'instance_type': '', 'data_disk_category': (spec['worker_data_disks'] or [{}])[0].get('category',
+                                                                                                        'cloud'),
+        'data_disk_size': (spec['worker_data_disks'] or [{}])[0].get('size', 0),
+        'container_cidr': spec['container_cidr'], 'subnet_cidr': spec['container_cidr'],
+        'service_cidr': spec['service_cidr'], 'proxy_mode': spec['proxy_mode'],
+        'node_cidr_mask': str(spec['node_cidr_mask']), 'ip_stack': 'ipv4', 'cluster_domain': 'cluster.local',
+        'timezone': spec['timezone'], 'private_zone': spec['private_zone'],
+        'maintenance_window': spec['maintenance_window'] or {'enable': False, 'maintenance_time': '',
+                                                             'duration': '', 'weekly_period': ''},
+        'operation_policy': {'cluster_auto_upgrade': {'enabled': False, 'channel': ''}},
+        'worker_ram_role_name': 'KubernetesWorkerRole-%s' % secrets.token_hex(8),
+        'worker_instance_types': list(spec['worker_instance_types']),
+        'parameters': _parameters(spec, cid),
+        'api_server_eip': spec['endpoint_public_access'], 'api_server_eip_id': '',
+        'ingress_loadbalancer_id': '',
+        '_spec': spec, '_kind': kind, '_public_ip': public_ip, '_intranet_ip': intranet_ip,
+        '_client_token': spec.get('client_token'),
+    }
+    if spec['endpoint_public_access']:
+        cluster['api_server_eip_id'] = short_id('eip-', 20)
+
+    # add-ons first: E2's helper raises on unknown add-ons before anything else is stored
+    addon_names = []
+    install = _e2('addons', 'install_initial_addons')
+    if install is not None:
+        addon_names = install(ctx, cluster, spec['addons'], ready_after=duration) or []
+    elif spec['addons']:
+        addon_names = [a['name'] for a in spec['addons']]
+    cluster['meta_data'] = _meta_data(spec, addon_names)
+    create_nodes = _e2('nodes', 'create_nodes')
+    if create_nodes is not None:
+        if masters:
+            create_nodes(ctx, cluster, masters, role='Master', spec=spec, ready_after=duration)
+        if workers:
+            create_nodes(ctx, cluster, workers, role='Worker', spec=spec, ready_after=duration)
+    cluster['size'] = workers + masters
+
+    _log(cluster, now, 'Start to create cluster %s (%s)' % (cid, spec['cluster_type']))
+    _log(cluster, now + duration * 0.2, 'Start to create the cluster network, load balancer and security group')
+    if workers or masters:
+        _log(cluster, now + duration * 0.5, 'Start to create %d nodes' % (workers + masters))
+    if fail:
+        _log(cluster, now + duration, 'Failed to create cluster: %s: %s' % (fail['code'], fail['message']), 'ERROR')
+        schedule(cluster, now, [(duration, {'state': 'failed', 'updated': AT})])
+    else:
+        _log(cluster, now + duration, 'Cluster created successfully')
+        schedule(cluster, now, [(duration, {'state': 'running', 'updated': AT,
+                                            'master_url': _master_url(cluster, spec['endpoint_public_access'],
+                                                                      intranet_ip)})])
+    task_id = new_task(ctx, cid, 'cluster_create', duration, fail=fail,
+                       stages=['CreateNetwork', 'CreateControlPlane', 'CreateNodes', 'InstallAddons'])
+    cluster['_create_task'] = task_id
+    ctx.db.put('cluster', cid, cluster)
+    if token not in (None, ''):
+        ctx.db.put('client_token', token, {'cluster_id': cid, 'task_id': task_id, 'hash': _body_hash(body)})
+    return 202, {'cluster_id': cid, 'request_id': ctx.request_id, 'task_id': task_id}
+
+
+# -- describe / list ----------------------------------------------------------------------------------------
+@op('DescribeClusterDetail', 'GET', '/clusters/<cluster_id>')
+def describe_cluster_detail(ctx, cluster_id):
+    return get_cluster(ctx, cluster_id)
+
+
+def _q(ctx, *names):
+    for n in names:
+        val = ctx.query.get(n)
+        if val not in (None, ''):
+            return val
+    return None
+
+
+def _filtered(ctx, name=None, ctype=None, extra=None):
+    out = []
+    for c in _live_clusters(ctx):
+        if not ctx.allowed(c['cluster_id']):
+            continue
+        if name and name not in c.get('name', ''):
+            continue
+        if ctype and (c.get('cluster_type') or '').lower() != ctype.lower():
+            continue
+        if extra and any(val not in (None, '') and str(c.get(k) or '') != val for k, val in extra.items()):
+            continue
+        out.append(c)
+    return out
+
+
+@op('DescribeClusters', 'GET', '/clusters')
+def describe_clusters(ctx):
+    return _filtered(ctx, _q(ctx, 'name', 'Name'), _q(ctx, 'clusterType', 'cluster_type', 'ClusterType'),
+                     {'resource_group_id': _q(ctx, 'resource_group_id')})
+
+
+@op('DescribeClustersV1', 'GET', '/api/v1/clusters')
+def describe_clusters_v1(ctx):
+    from ..app import paginate
+    items = _filtered(ctx, _q(ctx, 'name', 'Name'), _q(ctx, 'cluster_type', 'ClusterType', 'clusterType'),
+                      {'cluster_id': _q(ctx, 'cluster_id'), 'cluster_spec': _q(ctx, 'cluster_spec'),
+                       'profile': _q(ctx, 'profile'), 'region_id': _q(ctx, 'region_id')})
+    page, info = paginate(items, _q(ctx, 'page_number'), _q(ctx, 'page_size'), default_size=10, max_size=100)
+    return {'clusters': page, 'page_info': info}
+
+
+# -- ModifyCluster ------------------------------------------------------------------------------------------
+@op('ModifyCluster', 'PUT', '/api/v2/clusters/<cluster_id>')
+def modify_cluster(ctx, cluster_id):
+    body = body_dict(ctx)
+    cluster = get_cluster(ctx, cluster_id, MODIFY_STATES)
+    changes = {}
+    infra = False
+    for key, val in body.items():
+        if val is None:
+            continue
+        if key == 'deletion_protection':
+            changes[key] = v.as_bool(key, val)
+        elif key == 'instance_deletion_protection':
+            changes[key] = v.as_bool(key, val)
+        elif key == 'cluster_name':
+            name = v.check_name(key, val)
+            for c in _live_clusters(ctx):
+                if c['cluster_id'] != cluster_id and c.get('region_id') == cluster.get('region_id') \
+                        and c.get('name') == name:
+                    raise errors.ApiError(400, 'ClusterNameAlreadyExist', 'cluster name %s already exists in %s'
+                                          % (name, cluster.get('region_id')))
+            changes['name'] = name
+        elif key == 'resource_group_id':
+            rg = v.as_str(key, val)
+            if rg and not rg.startswith('rg-'):
+                raise errors.bad_param(key, '%r is not a resource group ID (rg-...)' % rg)
+            changes[key] = rg or ''
+        elif key in ('maintenance_window', 'operation_policy', 'control_plane_config',
+                     'control_plane_endpoints_config', 'system_events_logging', 'rrsa_config'):
+            changes[key] = v.as_dict(key, val)
+            infra = infra or key not in METADATA_FIELDS
+        elif key == 'api_server_eip':
+            on = v.as_bool(key, val)
+            changes[key] = on
+            if on:
+                eip = body.get('api_server_eip_id') or cluster.get('api_server_eip_id') or short_id('eip-', 20)
+                changes['api_server_eip_id'] = eip
+            else:
+                changes['api_server_eip_id'] = ''
+            infra = True
+        elif key == 'api_server_eip_id':
+            eip = v.as_str(key, val)
+            if eip and not eip.startswith('eip-'):
+                raise errors.bad_param(key, '%r is not an EIP ID (eip-...)' % eip)
+            if not v.as_bool('api_server_eip', body.get('api_server_eip'), True):
+                continue
+            changes.setdefault(key, eip or '')
+            infra = True
+        elif key == 'ingress_loadbalancer_id':
+            lb = v.as_str(key, val)
+            if lb and not lb.startswith('lb-'):
+                raise errors.bad_param(key, '%r is not a load balancer ID (lb-...)' % lb)
+            changes[key] = lb or ''
+            infra = True
+        elif key == 'ingress_domain_rebinding':
+            changes[key] = v.as_bool(key, val)
+            infra = True
+        elif key in ('access_control_list', 'api_server_custom_cert_sans', 'vswitch_ids'):
+            items = v.as_list(key, val) if key != 'api_server_custom_cert_sans' else v.as_dict(key, val)
+            if key == 'vswitch_ids':
+                items = v.id_list(key, val, 'vsw-', 1, 5)
+                changes['vswitch_id'] = ','.join(items)
+            changes[key] = items
+            infra = True
+        elif key == 'security_group_id':
+            sg = v.as_str(key, val)
+            if not sg or not sg.startswith('sg-'):
+                raise errors.bad_param(key, '%r is not a security group ID (sg-...)' % (val,))
+            changes[key] = sg
+            infra = True
+        elif key == 'enable_rrsa':
+            changes[key] = v.as_bool(key, val)
+            infra = True
+        elif key == 'timezone':
+            changes[key] = v.as_str(key, val)
+        elif key == 'cluster_spec':
+            spec = v.as_str(key, val, choices=v.CLUSTER_SPECS)
+            if cluster.get('cluster_type') == 'Kubernetes':
+                raise errors.bad_param(key, 'dedicated (Kubernetes) clusters have no cluster_spec')
+            if cluster.get('cluster_spec') == 'ack.pro.small' and spec == 'ack.standard':
+                raise errors.bad_param(key, 'a Pro cluster cannot be changed back to ack.standard')
+            changes[key] = spec
+            infra = True
+        elif key in ('client_token', 'ClusterId'):
+            continue
+        else:
+            raise errors.bad_param(key, 'ModifyCluster does not accept this parameter')
+    if 'api_server_eip' in changes or 'api_server_eip_id' in changes:
+        public = changes.get('api_server_eip', cluster.get('api_server_eip'))
+        if cluster.get('master_url'):
+            changes['master_url'] = _master_url(cluster, public, cluster.get('_intranet_ip', '192.168.0.1'))
+    now = ctx.now
+    cluster.update(changes)
+    cluster['updated'] = iso(now)
+    duration = ctx.duration(MODIFY_SECONDS) if infra else 0.0
+    if infra:
+        cluster['state'] = 'updating'
+        schedule(cluster, now, [(duration, {'state': 'running', 'updated': AT})])
+        _log(cluster, now, 'Start to update cluster: %s' % ', '.join(sorted(changes)))
+        _log(cluster, now + duration, 'Cluster updated successfully')
+    elif changes:
+        _log(cluster, now, 'Cluster attributes changed: %s' % ', '.join(sorted(changes)))
+    ctx.db.put('cluster', cluster_id, cluster)
+    task_id = new_task(ctx, cluster_id, 'cluster_update', duration)
+    return 202, {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}
+
+
+# -- DeleteCluster ------------------------------------------------------------------------------------------
+@op('DeleteCluster', 'DELETE', '/clusters/<cluster_id>')
+def delete_cluster(ctx, cluster_id):
+    cluster = get_cluster(ctx, cluster_id)
+    if cluster.get('deletion_protection'):
+        raise errors.ApiError(400, 'DeletionProtectionEnabled', 'cluster %s has deletion protection enabled; '
+                              'disable it (ModifyCluster deletion_protection: false) before deleting it'
+                              % cluster_id)
+    if cluster.get('state') not in DELETE_STATES:
+        raise errors.invalid_status(cluster, 'DeleteCluster')
+    for name in ('retain_resources', 'delete_options'):
+        raw = ctx.query.get(name)
+        if raw not in (None, ''):
+            try:
+                json.loads(raw)
+            except ValueError:
+                raise errors.bad_param(name, 'must be a JSON array')
+    for name in ('keep_slb', 'retain_all_resources'):
+        v.as_bool(name, ctx.query.get(name), False)
+    now = ctx.now
+    duration = ctx.duration(DELETE_SECONDS.get(cluster.get('_kind'), 180))
+    fail = ctx.should_fail()
+    cluster['state'] = 'deleting'
+    cluster['updated'] = iso(now)
+    _log(cluster, now, 'Start to delete cluster %s' % cluster_id)
+    if fail:
+        schedule(cluster, now, [(duration, {'state': 'delete_failed', 'updated': AT})])
+        _log(cluster, now + duration, 'Failed to delete cluster: %s' % fail['message'], 'ERROR')
+    else:
+        schedule(cluster, now, [(duration, {'state': 'deleted', '_gone': True})])
+        for hook, module in (('delete_cluster_nodes', 'nodes'), ('delete_cluster_addons', 'addons')):
+            fn = _e2(module, hook)
+            if fn is not None:
+                fn(ctx, cluster_id)
+    ctx.db.put('cluster', cluster_id, cluster)
+    task_id = new_task(ctx, cluster_id, 'cluster_delete', duration, fail=fail)
+    return 202, {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}
+
+
+# -- DescribeClusterResources -------------------------------------------------------------------------------
+def _resource_state(cluster):
+    return {'initial': 'CREATE_IN_PROGRESS', 'failed': 'CREATE_FAILED', 'deleting': 'DELETE_IN_PROGRESS',
+            'delete_failed': 'DELETE_FAILED'}.get(cluster.get('state'), 'CREATE_COMPLETE')
+
+
+@op('DescribeClusterResources', 'GET', '/clusters/<cluster_id>/resources')
+def describe_cluster_resources(ctx, cluster_id):
+    cluster = get_cluster(ctx, cluster_id)
+    spec = cluster.get('_spec') or {}
+    state = _resource_state(cluster)
+    created = cluster.get('created')
+
+    def res(logical, rtype, physical, auto=1):
+        info = {'Id': logical, 'Name': logical, 'Type': rtype, 'Status': state, 'StatusReason': 'state changed',
+                'Updated': cluster.get('updated'), 'PhysicalId': physical}
+        return {'cluster_id': cluster_id, 'instance_id': physical, 'resource_type': rtype,
+                'resource_info': json.dumps(info, separators=(',', ':')), 'created': created,
+                'auto_create': auto, 'state': state, 'dependencies': []}
+
+    out = []
+    if spec.get('vpc_auto'):
+        out.append(res('k8s_vpc', 'ALIYUN::ECS::VPC', cluster['vpc_id']))
+        for i, vsw in enumerate(cluster.get('vswitch_ids') or []):
+            out.append(res('k8s_vswitch_%d' % i, 'ALIYUN::ECS::VSwitch', vsw))
+    if spec.get('nat_gateway') or spec.get('snat_entry'):
+        out.append(res('k8s_nat_gateway', 'ALIYUN::VPC::NatGateway', cluster.setdefault('_nat', short_id('ngw-'))))
+    if not spec.get('security_group_id'):
+        out.append(res('k8s_sg', 'ALIYUN::ECS::SecurityGroup', cluster['security_group_id']))
+    if cluster.get('external_loadbalancer_id'):
+        out.append(res('k8s_master_slb', 'ALIYUN::SLB::LoadBalancer', cluster['external_loadbalancer_id']))
+    if cluster.get('api_server_eip_id'):
+        out.append(res('k8s_api_server_eip', 'ALIYUN::VPC::EIP', cluster['api_server_eip_id']))
+    out.append(res('k8s_worker_role', 'ALIYUN::RAM::Role', cluster.get('worker_ram_role_name', '')))
+    nodes = ctx.db.list('node', now=ctx.now, where={'cluster_id': cluster_id})
+    for n in nodes:
+        if n.get('_released') or n.get('_detached'):
+            continue
+        logical = 'k8s_master' if n.get('instance_role') == 'Master' else 'k8s_nodes'
+        out.append(res(logical, 'ALIYUN::ECS::InstanceGroup' if n.get('instance_role') == 'Master'
+                       else 'ALIYUN::ESS::ScalingGroup', n['instance_id']))
+    if v.as_bool('with_addon_resources', ctx.query.get('with_addon_resources'), False):
+        if cluster.get('ingress_loadbalancer_id'):
+            out.append(res('ingress_slb', 'ALIYUN::SLB::LoadBalancer', cluster['ingress_loadbalancer_id'], 0))
+        out.append(res('k8s_sls_project', 'ALIYUN::SLS::Project', 'k8s-log-%s' % cluster_id))
+    return out
+
+
+# -- DescribeExternalAgent ----------------------------------------------------------------------------------
+@op('DescribeExternalAgent', 'GET', '/k8s/<cluster_id>/external/agent/deployment')
+def describe_external_agent(ctx, cluster_id):
+    cluster = get_cluster(ctx, cluster_id, SERVING_STATES)
+    private = v.as_bool('PrivateIpAddress', ctx.query.get('PrivateIpAddress'), False)
+    mode = v.as_str('AgentMode', ctx.query.get('AgentMode'), choices=('default', 'cluster', 'namespace'),
+                    default='default')
+    endpoint = cluster['_intranet_ip'] if private else cluster['_public_ip']
+    config = ('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ack-cluster-agent\n'
+              '  namespace: kube-system\n  labels:\n    app: ack-cluster-agent\n    mode: %s\nspec:\n'
+              '  replicas: 1\n  selector:\n    matchLabels:\n      app: ack-cluster-agent\n  template:\n'
+              '    metadata:\n      labels:\n        app: ack-cluster-agent\n    spec:\n      containers:\n'
+              '      - name: agent\n        image: registry.%s.aliyuncs.com/acs/ack-cluster-agent:v1.0.0\n'
+              '        env:\n        - name: CLUSTER_ID\n          value: "%s"\n        - name: ENDPOINT\n'
+              '          value: "https://%s:6443"\n        - name: TOKEN\n          value: "%s"\n'
+              % (mode, cluster.get('region_id'), cluster_id, endpoint, secrets.token_hex(16)))
+    return {'config': config}
+
+
+# -- DescribeUserQuota --------------------------------------------------------------------------------------
+@op('DescribeUserQuota', 'GET', '/quota')
+def describe_user_quota(ctx):
+    q = ctx.app.quotas
+    return {'amk_cluster_quota': q['amk_cluster_quota'], 'ask_cluster_quota': q['ask_cluster_quota'],
+            'cluster_quota': q['cluster_quota'], 'node_quota': q['node_quota'],
+            'cluster_nodepool_quota': q['cluster_nodepool_quota'],
+            'edge_improved_nodepool_quota': {'bandwidth': 10, 'count': 3, 'period': 3}, 'quotas': {}}
+
+
+# -- DescribeClusterLogs ------------------------------------------------------------------------------------
+@op('DescribeClusterLogs', 'GET', '/clusters/<cluster_id>/logs')
+def describe_cluster_logs(ctx, cluster_id):
+    cluster = get_cluster(ctx, cluster_id)
+    out = []
+    for i, (at, level, message) in enumerate(sorted(cluster.get('_logs') or [], key=lambda e: e[0])):
+        if at > ctx.now:
+            continue
+        out.append({'id': i + 1, 'cluster_id': cluster_id, 'cluster_log': message, 'log_level': level,
+                    'created': iso(at), 'updated': iso(at)})
+    out.reverse()  # newest first, as the console shows them
+    return out
+
+
+# -- DescribeClusterUserKubeconfig --------------------------------------------------------------------------
+def _fake_pem(label, seed):
+    raw = hashlib.sha256(seed.encode()).digest() * 24
+    b64 = base64.b64encode(raw).decode()
+    lines = '\n'.join(b64[i:i + 64] for i in range(0, len(b64), 64))
+    pem = '-----BEGIN %s-----\n%s\n-----END %s-----\n' % (label, lines, label)
+    return base64.b64encode(pem.encode()).decode()
+
+
+@op('DescribeClusterUserKubeconfig', 'GET', '/k8s/<cluster_id>/user_config')
+def describe_cluster_user_kubeconfig(ctx, cluster_id):
+    cluster = get_cluster(ctx, cluster_id, SERVING_STATES)
+    private = v.as_bool('PrivateIpAddress', ctx.query.get('PrivateIpAddress'), False)
+    minutes = v.as_int('TemporaryDurationMinutes', ctx.query.get('TemporaryDurationMinutes'), 15, 4320)
+    if not private and not cluster.get('api_server_eip'):
+        raise errors.ApiError(400, 'ErrorPublicEndpointNotFound', 'cluster %s has no public API server endpoint; '
+                              'ask for the internal one (PrivateIpAddress=true)' % cluster_id)
+    host = cluster['_intranet_ip'] if private else cluster['_public_ip']
+    expires = ctx.now + (minutes * 60 if minutes else 3 * 365 * 86400)
+    user = '%s-%s' % (ctx.identity.access_key_id[-8:], secrets.token_hex(4))
+    config = (
+        'apiVersion: v1\nclusters:\n- cluster:\n    server: https://%s:6443\n'
+        '    certificate-authority-data: %s\n  name: kubernetes\ncontexts:\n- context:\n    cluster: kubernetes\n'
+        '    user: "%s"\n  name: %s-%s\ncurrent-context: %s-%s\nkind: Config\npreferences: {}\nusers:\n'
+        '- name: "%s"\n  user:\n    client-certificate-data: %s\n    client-key-data: %s\n'
+        % (host, _fake_pem('CERTIFICATE', cluster_id + 'ca'), user, user, cluster_id, user, cluster_id, user,
+           _fake_pem('CERTIFICATE', user), _fake_pem('RSA PRIVATE KEY', user + 'key')))
+    return {'config': config, 'expiration': iso_utc(expires)}
+
+
+# -- tags -------------------------------------------------------------------------------------------------
+def _json_query(ctx, name):
+    raw = ctx.query.get(name)
+    if raw in (None, ''):
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise errors.bad_param(name, 'must be JSON text, e.g. %s' % ('["c1"]' if name == 'resource_ids'
+                                                                     else '[{"key":"k","value":"v"}]'))
+
+
+@op('ListTagResources', 'GET', '/tags')
+def list_tag_resources(ctx):
+    rtype = ctx.query.get('resource_type')
+    if rtype in (None, ''):
+        raise errors.missing_param('resource_type')
+    if rtype.upper() != 'CLUSTER':
+        raise errors.bad_param('resource_type', 'valid value is CLUSTER')
+    ids = _json_query(ctx, 'resource_ids')
+    tags = _json_query(ctx, 'tags')
+    if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
+        raise errors.bad_param('resource_ids', 'must be a JSON array of cluster IDs')
+    if tags is not None:
+        tags = v.check_tags('tags', tags)
+    if not ids and not tags:
+        raise errors.missing_param('resource_ids or tags')
+    clusters = [c for c in _live_clusters(ctx) if ctx.allowed(c['cluster_id'])]
+    if ids:
+        clusters = [c for c in clusters if c['cluster_id'] in ids]
+    if tags:
+        want = {(t['key'], t['value']) for t in tags}
+        clusters = [c for c in clusters if want <= {(t['key'], t['value']) for t in c.get('tags') or []}]
+    rows = [{'resource_id': c['cluster_id'], 'resource_type': 'ALIYUN::CS::CLUSTER', 'tag_key': t['key'],
+             'tag_value': t['value']} for c in clusters for t in c.get('tags') or []]
+    token = ctx.query.get('next_token') or ''
+    start = 0
+    if token:
+        try:
+            start = int(base64.urlsafe_b64decode(token.encode()).decode())
+        except ValueError:
+            raise errors.bad_param('next_token', 'not a token this API returned')
+    page = rows[start:start + 50]
+    nxt = base64.urlsafe_b64encode(str(start + 50).encode()).decode() if start + 50 < len(rows) else ''
+    return {'request_id': ctx.request_id, 'next_token': nxt, 'tag_resources': {'tag_resource': page}}
+
+
+@op('ModifyClusterTags', 'POST', '/clusters/<cluster_id>/tags')
+def modify_cluster_tags(ctx, cluster_id):
+    """REPLACE semantics: the body (a JSON array of {key, value}) becomes the cluster's whole list of user tags.
+    System tags (``ack.aliyun.com``, ``acs:*``) are kept when omitted and cannot be changed."""
+    body = ctx.json
+    if body is None:
+        raise errors.missing_param('body')
+    if not isinstance(body, list):
+        raise errors.bad_param('body', 'a JSON array of {"key", "value"} objects is expected')
+    cluster = get_cluster(ctx, cluster_id, TAG_STATES)
+    new = v.check_tags('tags', body)
+    system = [t for t in cluster.get('tags') or [] if v.is_system_tag(t['key'])]
+    sys_map = {t['key']: t['value'] for t in system}
+    user = []
+    for t in new:
+        if v.is_system_tag(t['key']):
+            if sys_map.get(t['key']) != t['value']:
+                raise errors.bad_param('tags', 'system tag %r cannot be added or changed' % t['key'])
+            continue
+        user.append(t)
+    if len(user) > v.MAX_TAGS:
+        raise errors.bad_param('tags', 'at most %d tags are allowed' % v.MAX_TAGS)
+    cluster['tags'] = user + system
+    cluster['updated'] = iso(ctx.now)
+    _log(cluster, ctx.now, 'Cluster tags changed')
+    ctx.db.put('cluster', cluster_id, cluster)
+    task_id = new_task(ctx, cluster_id, 'cluster_tag', 0.0)
+    return {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}
+
+
+# -- DescribeTaskInfo ---------------------------------------------------------------------------------------
+@op('DescribeTaskInfo', 'GET', '/tasks/<task_id>')
+def describe_task_info(ctx, task_id):
+    task = ctx.db.get('task', task_id, now=ctx.now)
+    if task is None:
+        raise errors.not_found('task', task_id)
+    if task.get('cluster_id'):
+        ctx.authorize(task['cluster_id'])
+    out = dict(task)
+    if out.get('error') is None:
+        out.pop('error', None)
+    return out

@@ -1,0 +1,328 @@
+"""Fixtures for the emulator test suite (tests/emulator). Stable API, also used by E2's test files.
+
+Run: ``.venv/bin/pytest tests/emulator -q`` from the repository root.
+
+Fixtures
+--------
+``emulator`` (function scope)
+    A real ``python -m ack_emulator`` subprocess (shared by the session; started once on a free port with a temporary
+    SQLite state file and ``--time-scale 0.001``) that is **reset before every test** (state, counters, faults, fail-next,
+    quotas and time scale back to the start values). Attributes and methods:
+
+    - ``.url`` (``http://127.0.0.1:PORT``), ``.port``, ``.access_key_id``, ``.access_key_secret``, ``.state_file``,
+      ``.time_scale``, ``.proc`` (the ``subprocess.Popen``)
+    - ``.admin(path, json=None, method=None)`` -> parsed JSON of ``/__emulator/<path>`` (GET without ``json``,
+      POST with it); e.g. ``emulator.admin('stats')``, ``emulator.admin('faults', {'throttle_rate': 1})``
+    - ``.signed(method, path, query=None, body=None, action=None, scheme='v1', **kw)`` -> ``Answer`` with
+      ``.status``, ``.headers`` (lower-case), ``.raw``, ``.json``, ``.code`` (``code``/``Code`` of an error).
+      Signs with the emulator package's own v1 (or ``scheme='v3'``) code, independent of the collection.
+    - ``.client(**kw)`` -> ``ack_emulator.client.SignedClient`` (``access_key_id=``, ``access_key_secret=``,
+      ``security_token=``, ``scheme=`` overrides)
+    - ``.set_time_scale(f)`` (admin ``config``), ``.reset()``
+    - ``.wait(fn, timeout=15, interval=0.01)`` -> the first truthy ``fn()`` value (AssertionError on timeout)
+    - ``.wait_task(task_id)`` -> the final task JSON (success or failed)
+    - ``.wait_cluster(cluster_id, state='running')`` -> the detail JSON once in ``state``
+    - ``.wait_gone(cluster_id)`` -> waits until DescribeClusterDetail answers 404
+    - ``.create_cluster(wait=True, **overrides)`` -> ``(cluster_id, task_id)``: a managed cluster (``MANAGED_BODY``
+      plus overrides; ``wait=True`` waits until running)
+    - ``.restart()`` (SIGTERM, start again on the same port and state file), ``.kill9()`` (SIGKILL, start again),
+      ``.stop()``, ``.start()``
+
+``emulator_factory`` (function scope)
+    ``emulator_factory(*extra_args, time_scale=0.001, state_file=None, **kw)`` starts a separate emulator
+    process (own port/state; extra CLI flags such as ``'--throttle-rate', '1'``); stopped after the test.
+
+``signed``
+    ``emulator.signed`` (shortcut).
+
+``sdk_old`` / ``sdk_new_v2`` / ``sdk_new_v3``
+    Official SDK clients bound to ``emulator``: ``sdk_old`` is an ``SdkOld`` wrapper (``.client`` the
+    ``AcsClient``; ``.do(request)`` sets endpoint/protocol on an aliyunsdkcs request, sends it and returns the
+    parsed JSON); ``sdk_new_v2``/``sdk_new_v3`` are ``alibabacloud_cs20151215.client.Client`` objects
+    (``signature_algorithm='v2'`` / default ACS3-HMAC-SHA256).
+
+Constants: ``MANAGED_BODY`` (a valid ManagedKubernetes CreateCluster body), ``DEMO_KEY_ID``, ``DEMO_KEY_SECRET``.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EMULATOR_DIR = ROOT / 'emulator'
+if str(EMULATOR_DIR) not in sys.path:
+    sys.path.insert(0, str(EMULATOR_DIR))
+
+from ack_emulator.client import SignedClient  # noqa: E402  pylint: disable=wrong-import-position
+
+DEMO_KEY_ID = 'LTAI5tACKEMULATORDEMO'
+DEMO_KEY_SECRET = 'ack-emulator-demo-secret-0123456789'
+DEFAULT_TIME_SCALE = 0.001
+
+MANAGED_BODY = {
+    'name': 'test-managed',
+    'cluster_type': 'ManagedKubernetes',
+    'region_id': 'cn-hangzhou',
+    'vpcid': 'vpc-test0001',
+    'vswitch_ids': ['vsw-test0001'],
+    'container_cidr': '172.20.0.0/16',
+    'service_cidr': '172.21.0.0/20',
+    'num_of_nodes': 2,
+    'worker_instance_types': ['ecs.g7.xlarge'],
+    'worker_system_disk_category': 'cloud_essd',
+    'worker_system_disk_size': 120,
+    'key_pair': 'test-key',
+    'snat_entry': True,
+}
+
+
+class EmulatorProc:
+    """One ``python -m ack_emulator`` subprocess; see the module docstring."""
+
+    def __init__(self, state_file, time_scale=DEFAULT_TIME_SCALE, extra_args=(), access_key_id=DEMO_KEY_ID,
+                 access_key_secret=DEMO_KEY_SECRET, credentials=None):
+        self.state_file = str(state_file) if state_file else None
+        self.time_scale = time_scale
+        self.extra_args = list(extra_args)
+        self.access_key_id = access_key_id
+        self.access_key_secret = access_key_secret
+        self.credentials = credentials
+        self.port = 0
+        self.url = None
+        self.proc = None
+        self._stderr = []
+
+    # -- process control --------------------------------------------------------------------------------
+    def command(self):
+        cmd = [sys.executable, '-m', 'ack_emulator', '--host', '127.0.0.1', '--port', str(self.port),
+               '--time-scale', repr(self.time_scale)]
+        if self.credentials:
+            cmd += ['--credentials', str(self.credentials)]
+        else:
+            cmd += ['--access-key-id', self.access_key_id, '--access-key-secret', self.access_key_secret]
+        if self.state_file:
+            cmd += ['--state-file', self.state_file]
+        return cmd + self.extra_args
+
+    def start(self, timeout=30):
+        env = dict(os.environ)
+        env['PYTHONPATH'] = str(EMULATOR_DIR) + os.pathsep + env.get('PYTHONPATH', '')
+        env['PYTHONUNBUFFERED'] = '1'
+        self.proc = subprocess.Popen(self.command(), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+        deadline = time.monotonic() + timeout
+        line = ''
+        # the first stdout line announces the port (``--port 0`` picks a free one)
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if line.startswith('ack-emulator listening on '):
+                break
+            if self.proc.poll() is not None:
+                raise RuntimeError('emulator exited (%s): %s' % (self.proc.returncode, self.proc.stderr.read()))
+        else:
+            raise RuntimeError('emulator did not start: %r' % line)
+        self.url = line.split()[3]
+        self.port = int(self.url.rsplit(':', 1)[1])
+        threading.Thread(target=self._drain, args=(self.proc,), daemon=True).start()
+        while time.monotonic() < deadline:
+            try:
+                self.admin('health')
+                return self
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.02)
+        raise RuntimeError('emulator did not answer on %s' % self.url)
+
+    def _drain(self, proc):
+        for line in proc.stderr:
+            self._stderr.append(line)
+            del self._stderr[:-200]
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return None
+        if proc.poll() is None:
+            proc.send_signal(sig)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout)
+        if proc.stdout:
+            proc.stdout.close()
+        return proc.returncode
+
+    def restart(self):
+        self.stop()
+        return self.start()
+
+    def kill9(self):
+        self.stop(signal.SIGKILL)
+        return self.start()
+
+    @property
+    def stderr(self):
+        return ''.join(self._stderr)
+
+    # -- HTTP helpers -----------------------------------------------------------------------------------
+    def admin(self, path, json_body=None, method=None, **kw):
+        if 'json' in kw:
+            json_body = kw.pop('json')
+        data = None if json_body is None else json.dumps(json_body).encode()
+        method = method or ('POST' if data is not None else 'GET')
+        if method == 'POST' and data is None:
+            data = b'{}'
+        req = urllib.request.Request(self.url + '/__emulator/' + path.lstrip('/'), data=data, method=method,
+                                     headers={'Content-Type': 'application/json'})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as answer:
+                return json.loads(answer.read() or b'null')
+        except urllib.error.HTTPError as e:
+            body = e.read()
+            raise AssertionError('admin %s %s -> %s %s' % (method, path, e.code, body[:300])) from None
+
+    def reset(self):
+        return self.admin('reset', {})
+
+    def set_time_scale(self, scale):
+        return self.admin('config', {'time_scale': scale})
+
+    def client(self, **kw):
+        kw.setdefault('access_key_id', self.access_key_id)
+        kw.setdefault('access_key_secret', self.access_key_secret)
+        return SignedClient(self.url, **kw)
+
+    def signed(self, method, path, query=None, body=None, action=None, scheme='v1', **kw):
+        return self.client(scheme=scheme).call(method, path, query=query, body=body, action=action, **kw)
+
+    # -- waiting ----------------------------------------------------------------------------------------
+    @staticmethod
+    def wait(fn, timeout=15, interval=0.01):
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            last = fn()
+            if last:
+                return last
+            time.sleep(interval)
+        raise AssertionError('condition not met within %ss (last value %r)' % (timeout, last))
+
+    def wait_task(self, task_id, timeout=15):
+        def done():
+            r = self.signed('GET', '/tasks/%s' % task_id, action='DescribeTaskInfo')
+            assert r.status == 200, r
+            return r.json if r.json['state'] in ('success', 'failed') else None
+        return self.wait(done, timeout)
+
+    def wait_cluster(self, cluster_id, state='running', timeout=15):
+        def reached():
+            r = self.signed('GET', '/clusters/%s' % cluster_id, action='DescribeClusterDetail')
+            assert r.status == 200, r
+            return r.json if r.json['state'] == state else None
+        return self.wait(reached, timeout)
+
+    def wait_gone(self, cluster_id, timeout=15):
+        return self.wait(lambda: self.signed('GET', '/clusters/%s' % cluster_id,
+                                             action='DescribeClusterDetail').status == 404, timeout)
+
+    def create_cluster(self, wait=True, **overrides):
+        body = dict(MANAGED_BODY)
+        body.update(overrides)
+        body = {k: v for k, v in body.items() if v is not None}
+        r = self.signed('POST', '/clusters', body=body, action='CreateCluster')
+        assert r.status == 202, r
+        if wait:
+            self.wait_cluster(r.json['cluster_id'])
+        return r.json['cluster_id'], r.json['task_id']
+
+
+@pytest.fixture(scope='session')
+def _emulator_session(tmp_path_factory):
+    state = tmp_path_factory.mktemp('emulator') / 'state.db'
+    emu = EmulatorProc(state).start()
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def emulator(_emulator_session):
+    emu = _emulator_session
+    if emu.proc is None or emu.proc.poll() is not None:
+        emu.start()
+    emu.reset()
+    return emu
+
+
+@pytest.fixture
+def signed(emulator):
+    return emulator.signed
+
+
+@pytest.fixture
+def emulator_factory(tmp_path):
+    started = []
+
+    def make(*extra_args, time_scale=DEFAULT_TIME_SCALE, state_file=None, **kw):
+        n = len(started)
+        emu = EmulatorProc(state_file or tmp_path / ('state-%d.db' % n), time_scale=time_scale,
+                           extra_args=[str(a) for a in extra_args], **kw)
+        started.append(emu)
+        return emu.start()
+
+    yield make
+    for emu in started:
+        emu.stop()
+
+
+# -- official SDK clients -----------------------------------------------------------------------------------
+class SdkOld:
+    """aliyun-python-sdk-core + aliyun-python-sdk-cs bound to an emulator."""
+
+    def __init__(self, emu, access_key_id=None, access_key_secret=None):
+        from aliyunsdkcore.client import AcsClient
+        self.emulator = emu
+        self.client = AcsClient(access_key_id or emu.access_key_id, access_key_secret or emu.access_key_secret,
+                                'cn-hangzhou', port=emu.port, auto_retry=False)
+
+    def prepare(self, request):
+        request.set_endpoint('127.0.0.1')
+        request.set_protocol_type('http')
+        return request
+
+    def do(self, request):
+        raw = self.client.do_action_with_exception(self.prepare(request))
+        return json.loads(raw) if raw else None
+
+
+def new_sdk_client(emu, algorithm=None, access_key_id=None, access_key_secret=None):
+    from alibabacloud_cs20151215.client import Client
+    from alibabacloud_tea_openapi.models import Config
+    kw = {'access_key_id': access_key_id or emu.access_key_id,
+          'access_key_secret': access_key_secret or emu.access_key_secret,
+          'endpoint': '127.0.0.1:%d' % emu.port, 'protocol': 'http', 'region_id': 'cn-hangzhou'}
+    if algorithm:
+        kw['signature_algorithm'] = algorithm
+    return Client(Config(**kw))
+
+
+@pytest.fixture
+def sdk_old(emulator):
+    return SdkOld(emulator)
+
+
+@pytest.fixture
+def sdk_new_v2(emulator):
+    return new_sdk_client(emulator, 'v2')
+
+
+@pytest.fixture
+def sdk_new_v3(emulator):
+    return new_sdk_client(emulator)
