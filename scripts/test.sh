@@ -50,7 +50,7 @@ build() {
 
 run_pytest() {
     say "pytest: unit, emulator and integration tests"
-    (cd "$COLL" && python -m pytest --ansible-unit-inject-only -p no:cacheprovider -q tests/unit tests/emulator tests/integration)
+    (cd "$COLL" && python -m pytest -q tests/unit tests/emulator tests/integration)
 }
 
 main() {
