@@ -22,7 +22,7 @@ _DISK = dict(category=dict(type='str', required=True), size=dict(type='int', req
              encrypted=dict(type='bool'), performance_level=dict(type='str'))
 _ADDON = dict(name=dict(type='str', required=True), version=dict(type='str'), config=dict(type='str'),
               disabled=dict(type='bool'))
-_TAINT = dict(key=dict(type='str', required=True), value=dict(type='str'),
+_TAINT = dict(key=dict(type='str', required=True, no_log=False), value=dict(type='str'),
               effect=dict(type='str', choices=['NoSchedule', 'NoExecute', 'PreferNoSchedule'], default='NoSchedule'))
 _RUNTIME = dict(name=dict(type='str', required=True), version=dict(type='str'))
 

@@ -47,7 +47,10 @@ def _per_cluster(client, cluster_id, what, params):
 
 
 def write_private(path, content):
-    """Write a file only its owner can read (0600 from the start, not chmod after)."""
+    """Write a file only its owner can read (0600 from the start); missing folders are made 0700."""
+    folder = os.path.dirname(path)
+    if folder and not os.path.isdir(folder):
+        os.makedirs(folder, 0o700)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, 'w') as f:
         f.write(content)

@@ -17,7 +17,7 @@ description:
   - A create sends a O(client_token) derived from the task's inputs, so a re-run or retried create never makes a
     second cluster.
 author:
-  - alicloud.ack maintainers
+  - alicloud.ack maintainers (@alicloud-ack)
 extends_documentation_fragment:
   - alicloud.ack.ack
   - alicloud.ack.ack.WAIT

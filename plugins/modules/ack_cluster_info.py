@@ -13,7 +13,7 @@ description:
   - Returns the clusters of the region (every page), or those matching O(cluster_id), O(name) or O(cluster_type).
   - Gathers more on request, see O(gather). The kubeconfig is only returned when asked for.
 author:
-  - alicloud.ack maintainers
+  - alicloud.ack maintainers (@alicloud-ack)
 extends_documentation_fragment:
   - alicloud.ack.ack
 attributes:

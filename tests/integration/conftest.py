@@ -80,7 +80,7 @@ class Playbook:
     def run_tasks(self, tasks_yaml, *args, **env):
         """Run a one-play playbook whose tasks are given as YAML text."""
         path = self.workdir / 'adhoc.yml'
-        head = PLAYBOOK.split('  roles:')[0].format(target='adhoc', endpoint=self.emulator.url)
+        head = PLAYBOOK.split('  roles:', maxsplit=1)[0].format(target='adhoc', endpoint=self.emulator.url)
         path.write_text(head + '  tasks:\n' + '\n'.join('    ' + line for line in tasks_yaml.splitlines()) + '\n')
         return self.run(path, *args, **env)
 
