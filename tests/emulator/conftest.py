@@ -5,9 +5,9 @@ Run: ``.venv/bin/pytest tests/emulator -q`` from the repository root.
 Fixtures
 --------
 ``emulator`` (function scope)
-    A real ``python -m ack_emulator`` subprocess (shared by the session; started once on a free port with a temporary
-    SQLite state file and ``--time-scale 0.001``) that is **reset before every test** (state, counters, faults, fail-next,
-    quotas and time scale back to the start values). Attributes and methods:
+    A real ``python -m ack_emulator`` subprocess (shared by the session; started once on a free port with a
+    temporary SQLite state file and ``--time-scale 0.001``) that is **reset before every test** (state, counters,
+    faults, fail-next, quotas and time scale back to the start values). Attributes and methods:
 
     - ``.url`` (``http://127.0.0.1:PORT``), ``.port``, ``.access_key_id``, ``.access_key_secret``, ``.state_file``,
       ``.time_scale``, ``.proc`` (the ``subprocess.Popen``)
@@ -24,7 +24,8 @@ Fixtures
     - ``.wait_cluster(cluster_id, state='running')`` -> the detail JSON once in ``state``
     - ``.wait_gone(cluster_id)`` -> waits until DescribeClusterDetail answers 404
     - ``.create_cluster(wait=True, **overrides)`` -> ``(cluster_id, task_id)``: a managed cluster (``MANAGED_BODY``
-      plus overrides; ``wait=True`` waits until running)
+      plus overrides, ``None`` drops a key). ``wait=True`` creates it at time scale 0 (running, nodes ready,
+      add-ons active at once; the scale is restored afterwards); ``wait=False`` creates it at the current scale.
     - ``.restart()`` (SIGTERM, start again on the same port and state file), ``.kill9()`` (SIGKILL, start again),
       ``.stop()``, ``.start()``
 
@@ -234,10 +235,23 @@ class EmulatorProc:
                                              action='DescribeClusterDetail').status == 404, timeout)
 
     def create_cluster(self, wait=True, **overrides):
+        """A managed cluster (MANAGED_BODY + overrides, None removes a key). ``wait=True``: created at time scale 0
+        (running, nodes ready and add-ons active by the next request; the previous scale is restored), so tests
+        that do not look at the create life cycle do not wait for it. ``wait=False``: created at the current
+        scale, not waited for."""
         body = dict(MANAGED_BODY)
         body.update(overrides)
         body = {k: v for k, v in body.items() if v is not None}
-        r = self.signed('POST', '/clusters', body=body, action='CreateCluster')
+        scale = None
+        if wait:
+            scale = self.admin('config')['time_scale']
+            if scale:
+                self.set_time_scale(0)
+        try:
+            r = self.signed('POST', '/clusters', body=body, action='CreateCluster')
+        finally:
+            if scale:
+                self.set_time_scale(scale)
         assert r.status == 202, r
         if wait:
             self.wait_cluster(r.json['cluster_id'])

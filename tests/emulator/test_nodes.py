@@ -330,6 +330,27 @@ def test_remove_nodes_errors(emulator, body, status, code):
     assert r.status == status and r.code == code, r
 
 
+def test_old_sdk_delete_cluster_nodes(emulator, sdk_old):
+    from aliyunsdkcs.request.v20151215.DeleteClusterNodesRequest import DeleteClusterNodesRequest
+    cid, _ = emulator.create_cluster(num_of_nodes=3)
+    victim = all_nodes(emulator, cid)[0]
+    req = DeleteClusterNodesRequest()
+    req.set_ClusterId(cid)
+    req.add_body_params('nodes', [victim['node_name']])     # form-encoded, as the old core sends it
+    req.add_body_params('release_node', True)
+    answer = sdk_old.do(req)
+    assert answer['task_id'] and answer['cluster_id'] == cid
+    emulator.wait_task(answer['task_id'])
+    emulator.wait_cluster(cid)
+    assert victim['instance_id'] not in [n['instance_id'] for n in all_nodes(emulator, cid)]
+
+
+def test_delete_cluster_nodes_unknown_node(emulator):
+    cid, _ = emulator.create_cluster()
+    r = emulator.signed('POST', '/clusters/%s/nodes' % cid, body={'nodes': ['nope']}, action='DeleteClusterNodes')
+    assert r.status == 404 and r.code == 'ErrorNodeNotFound'
+
+
 def test_remove_master_nodes_refused(emulator):
     cid, _ = emulator.create_cluster(
         name='dedicated-1', cluster_type='Kubernetes', master_count=3, master_instance_types=['ecs.g7.large'],

@@ -176,7 +176,8 @@ def install_initial_addons(ctx, cluster, addons=None, ready_after=0):
         doc = _addon_doc(ctx, cluster, name, version, config, 'installing' if ready_after else 'active')
         doc['last_op'] = _op_status('install', None, ctx.now, 'installing %s %s' % (name, version))
         final = {'state': 'active', 'updated': AT,
-                 'last_op': dict(doc['last_op'], status='success', message='installed', finished_at=iso(ctx.now + ready_after))}
+                 'last_op': dict(doc['last_op'], status='success', message='installed',
+                                 finished_at=iso(ctx.now + ready_after))}
         if ready_after:
             push_timeline(doc, ctx.now + ready_after, final)
         else:

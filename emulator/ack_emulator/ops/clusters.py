@@ -20,6 +20,7 @@ from . import validation as v
 CREATE_SECONDS = {'dedicated': 900, 'managed': 480, 'ask': 120, 'edge': 480, 'sandboxed': 600}
 DELETE_SECONDS = {'dedicated': 300, 'managed': 180, 'ask': 60, 'edge': 180, 'sandboxed': 240}
 MODIFY_SECONDS = 60
+CLIENT_TOKEN_TTL = 24 * 3600
 SYSTEM_TAG = 'ack.aliyun.com'
 QUOTA_KEY = {'Kubernetes': 'cluster_quota', 'ManagedKubernetes': 'amk_cluster_quota', 'Ask': 'ask_cluster_quota'}
 
@@ -181,6 +182,10 @@ def create_cluster(ctx):
     token = body.get('client_token')
     if token not in (None, '') and isinstance(token, str):
         prior = ctx.db.get('client_token', token)
+        # a token is remembered for 24 hours, and forgotten once its cluster is deleted
+        if prior is not None and (ctx.now - prior.get('at', ctx.now) > CLIENT_TOKEN_TTL
+                                  or ctx.db.get('cluster', prior['cluster_id'], now=ctx.now) is None):
+            prior = None
         if prior is not None:
             if prior['hash'] != _body_hash(body):
                 raise errors.ApiError(400, 'IdempotentParameterMismatch', 'The request uses the same client_token '
@@ -284,7 +289,8 @@ def create_cluster(ctx):
     cluster['_create_task'] = task_id
     ctx.db.put('cluster', cid, cluster)
     if token not in (None, ''):
-        ctx.db.put('client_token', token, {'cluster_id': cid, 'task_id': task_id, 'hash': _body_hash(body)})
+        ctx.db.put('client_token', token, {'cluster_id': cid, 'task_id': task_id, 'hash': _body_hash(body),
+                                           'at': now})
     return 202, {'cluster_id': cid, 'request_id': ctx.request_id, 'task_id': task_id}
 
 

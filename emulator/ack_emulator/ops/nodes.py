@@ -1,5 +1,6 @@
 """Cluster nodes: ScaleOutCluster (ECS workers, edge ENS workers, sandboxed-container workers),
-DescribeClusterNodes, RemoveClusterNodes, AttachInstances (ECS and ENS), DescribeClusterAttachScripts.
+DescribeClusterNodes, RemoveClusterNodes (and its older spelling DeleteClusterNodes), AttachInstances (ECS and ENS),
+DescribeClusterAttachScripts.
 
 Reference sections 7.2.1-7.2.3 and 8.1-8.4; protocol-notes win where they disagree.
 
@@ -366,6 +367,7 @@ def _check_common_worker_fields(body):
     as_str('cpu_policy', body.get('cpu_policy'), choices=('none', 'static'))
     as_bool('cloud_monitor_flags', body.get('cloud_monitor_flags'))
     as_bool('disable_rollback', body.get('disable_rollback'))
+    as_bool('worker_data_disk', body.get('worker_data_disk'))
     vswitches = as_list('vswitch_ids', body.get('vswitch_ids'))
     if len(vswitches) > 3:
         raise errors.bad_param('vswitch_ids', 'specify one to three vSwitch IDs')
@@ -582,6 +584,16 @@ def _find_nodes(ctx, cluster_id, wanted, key='nodes'):
 
 @op('RemoveClusterNodes', 'POST', '/api/v2/clusters/<cluster_id>/nodes/remove')
 def remove_cluster_nodes(ctx, cluster_id):
+    return _remove_nodes(ctx, cluster_id, 'RemoveClusterNodes')
+
+
+@op('DeleteClusterNodes', 'POST', '/clusters/<cluster_id>/nodes')
+def delete_cluster_nodes_op(ctx, cluster_id):
+    """The older spelling of RemoveClusterNodes (same body, same behaviour)."""
+    return _remove_nodes(ctx, cluster_id, 'DeleteClusterNodes')
+
+
+def _remove_nodes(ctx, cluster_id, operation):
     body = body_of(ctx)
     with ctx.db.transaction():
         cluster = cluster_for(ctx, cluster_id)
@@ -592,7 +604,7 @@ def remove_cluster_nodes(ctx, cluster_id):
         masters = [n['node_name'] for n in found if n.get('instance_role') == 'Master']
         if masters:
             raise errors.bad_param('nodes', 'master nodes cannot be removed: %s' % ', '.join(masters))
-        require_running(cluster, 'RemoveClusterNodes')
+        require_running(cluster, operation)
         busy = [n['node_name'] for n in found if n.get('state') not in ('running', 'stopped', 'failed')]
         if busy:
             raise errors.ApiError(400, 'InvalidStatus.NodeState', 'nodes %s are not in a state that allows removal'

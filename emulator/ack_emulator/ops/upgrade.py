@@ -139,7 +139,9 @@ def upgrade_cluster(ctx, cluster_id):
         workers = len([n for n in cluster_nodes(ctx, cluster_id) if n.get('instance_role') == 'Worker'])
         p = ctx.duration(PRECHECK_SECONDS)
         m = ctx.duration(MASTER_SECONDS)
-        w = 0 if master_only or workers == 0 else ctx.duration(WORKER_BATCH_SECONDS * _worker_batches(workers, parallel))
+        w = 0
+        if not master_only and workers:
+            w = ctx.duration(WORKER_BATCH_SECONDS * _worker_batches(workers, parallel))
         now, total = ctx.now, p + m + w
         current = cluster.get('current_version') or ''
 
