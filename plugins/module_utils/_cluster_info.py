@@ -12,6 +12,8 @@ from ansible_collections.alicloud.ack.plugins.module_utils._base import AckModul
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster import describe_cluster, find_clusters
 
 GATHER = ['resources', 'logs', 'tags', 'quota', 'external_agent', 'kubeconfig']
+# The detail already has `tags` ([{key, value}]); ListTagResources answers go beside it.
+GATHERED_KEYS = dict(tags='tag_resources')
 
 ARGSPEC = dict(
     cluster_id=dict(type='str', aliases=['id']),
@@ -76,21 +78,31 @@ def gather_info(ack):
             continue
         for cluster in clusters:
             value = _per_cluster(client, cluster['cluster_id'], what, p)
+            if what == 'kubeconfig' and p['kubeconfig_path']:
+                _write_kubeconfig(ack, cluster, value, result)
+                continue
             if what == 'kubeconfig':
-                value = _kubeconfig(ack, cluster, value)
-            cluster[what] = value
+                value = value.get('config') or ''
+            cluster[GATHERED_KEYS.get(what, what)] = value
     return result
 
 
-def _kubeconfig(ack, cluster, answer):
-    """Return the kubeconfig, or write it to kubeconfig_path (0600) and return only where it is."""
+def _same_file(path, content):
+    try:
+        with open(path) as f:
+            return f.read() == content and os.stat(path).st_mode & 0o777 == 0o600
+    except (IOError, OSError):
+        return False
+
+
+def _write_kubeconfig(ack, cluster, answer, result):
+    """Write the kubeconfig to kubeconfig_path (0600); the result only says where it is."""
     config = answer.get('config') or ''
     path = ack.params['kubeconfig_path']
-    if not path:
-        return config
-    if not ack.check_mode:
-        write_private(path, config)
     ack.module.no_log_values.add(config)
+    if not _same_file(path, config):
+        result['changed'] = True
+        if not ack.check_mode:
+            write_private(path, config)
     cluster['kubeconfig_path'] = path
     cluster['kubeconfig_expiration'] = answer.get('expiration')
-    return None

@@ -40,8 +40,8 @@ options:
   gather:
     description:
       - What to gather besides the cluster details.
-      - V(resources), V(logs), V(tags) (ListTagResources), V(external_agent) and V(kubeconfig) are added to each
-        cluster under that key; V(quota) is returned once, as RV(quota).
+      - V(resources), V(logs), V(external_agent) and V(kubeconfig) are added to each cluster under that key,
+        V(tags) (ListTagResources) under C(tag_resources); V(quota) is returned once, as RV(quota).
       - V(kubeconfig) holds credentials. Set C(no_log) on the task, or use O(kubeconfig_path).
     type: list
     elements: str
@@ -60,6 +60,7 @@ options:
     description:
       - Write the kubeconfig of the one matching cluster to this file, with mode 0600, instead of returning it.
       - Needs V(kubeconfig) in O(gather) and exactly one matching cluster.
+      - The task reports a change when the file was created or its content or mode changed.
     type: path
 '''
 
@@ -84,8 +85,8 @@ EXAMPLES = r'''
 RETURN = r'''
 clusters:
   description:
-    - Matching clusters as the API gives them, with gathered subsets under C(resources), C(logs), C(tags),
-      C(external_agent) and C(kubeconfig) (or C(kubeconfig_path) when written to a file).
+    - Matching clusters as the API gives them, with gathered subsets under C(resources), C(logs),
+      C(tag_resources), C(external_agent) and C(kubeconfig) (or C(kubeconfig_path) when written to a file).
   returned: always
   type: list
   elements: dict

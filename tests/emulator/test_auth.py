@@ -297,6 +297,7 @@ def test_policies_refuse_with_error_check_acl(emulator_factory, tmp_path):
             'resources': ['acs:cs:*:*:cluster/%s' % allowed]}},
         {'access_key_id': 'LTAIall', 'access_key_secret': 'all-secret', 'policy': {'actions': ['*'],
                                                                                    'resources': ['*']}},
+        {'access_key_id': 'LTAInone', 'access_key_secret': 'none-secret', 'policy': {'actions': []}},
     ]}))
     emu.credentials = creds
     emu.start()
@@ -313,6 +314,21 @@ def test_policies_refuse_with_error_check_acl(emulator_factory, tmp_path):
                                  ('GET', '/api/v1/clusters', 'DescribeClustersV1')]:
         r = reader.call(method, path, action=action)
         assert (r.status, r.code) == (403, 'ErrorCheckAcl'), (action, r)
+    nothing = emu.client(access_key_id='LTAInone', access_key_secret='none-secret')
+    for method, path, action, body in [
+            ('POST', '/clusters', 'CreateCluster', {'cluster_type': 'Ask'}),
+            ('GET', '/clusters', 'DescribeClusters', None),
+            ('GET', '/clusters/' + allowed, 'DescribeClusterDetail', None),
+            ('PUT', '/api/v2/clusters/' + allowed, 'ModifyCluster', {'deletion_protection': True}),
+            ('GET', '/clusters/%s/resources' % allowed, 'DescribeClusterResources', None),
+            ('GET', '/k8s/%s/external/agent/deployment' % allowed, 'DescribeExternalAgent', None),
+            ('GET', '/clusters/%s/logs' % allowed, 'DescribeClusterLogs', None),
+            ('GET', '/k8s/%s/user_config' % allowed, 'DescribeClusterUserKubeconfig', None),
+            ('GET', '/tags', 'ListTagResources', None),
+            ('POST', '/clusters/%s/tags' % allowed, 'ModifyClusterTags', []),
+            ('GET', '/tasks/T-x', 'DescribeTaskInfo', None)]:
+        r = nothing.call(method, path, body=body, action=action)
+        assert (r.status, r.json['code']) == (403, 'ErrorCheckAcl'), action
     everything = emu.client(access_key_id='LTAIall', access_key_secret='all-secret')
     assert everything.call('GET', '/clusters/' + other, action='DescribeClusterDetail').status == 200
     assert emu.client(access_key_id=emu.access_key_id).call('GET', '/quota').code == 'InvalidAccessKeyId.NotFound'

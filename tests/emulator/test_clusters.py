@@ -225,6 +225,11 @@ def test_create_client_token_is_idempotent(emulator, instant):
     assert len(emulator.signed('GET', '/clusters', action='DescribeClusters').json) == 1
     r = create(emulator, with_(body, num_of_nodes=3))
     assert (r.status, r.json['code']) == (400, 'IdempotentParameterMismatch')
+    # once its cluster is deleted, the token is forgotten: the same create makes a new cluster
+    emulator.signed('DELETE', '/clusters/' + first.json['cluster_id'], action='DeleteCluster')
+    emulator.wait_gone(first.json['cluster_id'])
+    third = create(emulator, body)
+    assert third.status == 202 and third.json['cluster_id'] != first.json['cluster_id']
 
 
 def test_create_malformed_json_and_wrong_body_type(emulator):
