@@ -17,6 +17,9 @@ from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Waiter
 CLUSTER_TYPES = ['Kubernetes', 'ManagedKubernetes', 'Ask']
 GONE = ('deleted',)
 FAILED = ('failed', 'delete_failed')
+# States a cluster leaves by itself soon: with wait, a task waits for running before comparing.
+# (upgrading is left out: an upgrade can be paused for days.)
+SETTLING = ('initial', 'updating', 'scaling', 'removing', 'draining', 'waiting')
 
 _DISK = dict(category=dict(type='str', required=True), size=dict(type='int', required=True),
              encrypted=dict(type='bool'), performance_level=dict(type='str'))
@@ -159,6 +162,18 @@ class ClusterService(StatefulResource):
 
     # ---- lookup -----------------------------------------------------------------------
     def find(self):
+        """The cluster, once it has settled when wait is on; a cluster being deleted counts as absent."""
+        cluster = self.lookup()
+        state = (cluster or {}).get('state')
+        if state == 'deleting':
+            if self.params['wait']:
+                self.wait_gone(cluster['cluster_id'])
+            return None
+        if state in SETTLING and self.params['wait']:
+            return self.settle(cluster['cluster_id'])
+        return cluster
+
+    def lookup(self):
         p = self.params
         if p['cluster_id']:
             return describe_cluster(self.client, p['cluster_id'])
@@ -267,16 +282,18 @@ class ClusterService(StatefulResource):
         answer = self.client.call('DeleteCluster', 'DELETE', '/clusters/%s' % cluster_id)
         task_id = (answer or {}).get('task_id')
         if self.params['wait']:
-            waiter = self.waiter()
-            waiter.until(lambda: describe_cluster(self.client, cluster_id),
-                         lambda c: c is None or c.get('state') in GONE,
-                         'cluster %s to be deleted' % cluster_id,
-                         lambda c: _failure(c, 'deleting'))
+            self.wait_gone(cluster_id)
         return task_id
 
     # ---- waiting ----------------------------------------------------------------------
     def waiter(self):
         return Waiter(self.params['wait_timeout'], self.params['wait_sleep'])
+
+    def wait_gone(self, cluster_id):
+        self.waiter().until(lambda: describe_cluster(self.client, cluster_id),
+                            lambda c: c is None or c.get('state') in GONE,
+                            'cluster %s to be deleted' % cluster_id,
+                            lambda c: _failure(c, 'deleted'))
 
     def settle(self, cluster_id, *task_ids):
         """With wait: follow the tasks, then the cluster until running. Returns the cluster detail."""

@@ -9,10 +9,13 @@ Fixtures
     temporary SQLite state file and ``--time-scale 0.001``) that is **reset before every test** (state, counters,
     faults, fail-next, quotas and time scale back to the start values). Attributes and methods:
 
+    It is an ``ack_emulator.testing.EmulatorProcess`` (the launcher other suites use) with more helpers:
+
     - ``.url`` (``http://127.0.0.1:PORT``), ``.port``, ``.access_key_id``, ``.access_key_secret``, ``.state_file``,
-      ``.time_scale``, ``.proc`` (the ``subprocess.Popen``)
+      ``.time_scale``, ``.proc`` (the ``subprocess.Popen``), ``.stderr`` (its last stderr lines)
     - ``.admin(path, json=None, method=None)`` -> parsed JSON of ``/__emulator/<path>`` (GET without ``json``,
-      POST with it); e.g. ``emulator.admin('stats')``, ``emulator.admin('faults', {'throttle_rate': 1})``
+      POST with it); e.g. ``emulator.admin('stats')``, ``emulator.admin('faults', {'throttle_rate': 1})``;
+      ``admin('GET', '/stats')`` works too; an HTTP error raises AssertionError. ``.stats()``, ``.faults(**kw)``
     - ``.signed(method, path, query=None, body=None, action=None, scheme='v1', **kw)`` -> ``Answer`` with
       ``.status``, ``.headers`` (lower-case), ``.raw``, ``.json``, ``.code`` (``code``/``Code`` of an error).
       Signs with the emulator package's own v1 (or ``scheme='v3'``) code, independent of the collection.
@@ -26,8 +29,8 @@ Fixtures
     - ``.create_cluster(wait=True, **overrides)`` -> ``(cluster_id, task_id)``: a managed cluster (``MANAGED_BODY``
       plus overrides, ``None`` drops a key). ``wait=True`` creates it at time scale 0 (running, nodes ready,
       add-ons active at once; the scale is restored afterwards); ``wait=False`` creates it at the current scale.
-    - ``.restart()`` (SIGTERM, start again on the same port and state file), ``.kill9()`` (SIGKILL, start again),
-      ``.stop()``, ``.start()``
+    - ``.restart()`` (SIGTERM, start again on the same port and state file), ``.kill9()`` (SIGKILL, start again;
+      ``kill9(restart=False)`` only kills), ``.stop(sig=SIGTERM)`` -> exit code, ``.start()``
 
 ``emulator_factory`` (function scope)
     ``emulator_factory(*extra_args, time_scale=0.001, state_file=None, **kw)`` starts a separate emulator
@@ -45,14 +48,8 @@ Fixtures
 Constants: ``MANAGED_BODY`` (a valid ManagedKubernetes CreateCluster body), ``DEMO_KEY_ID``, ``DEMO_KEY_SECRET``.
 """
 import json
-import os
-import signal
-import subprocess
 import sys
-import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -63,6 +60,7 @@ if str(EMULATOR_DIR) not in sys.path:
     sys.path.insert(0, str(EMULATOR_DIR))
 
 from ack_emulator.client import SignedClient  # noqa: E402  pylint: disable=wrong-import-position
+from ack_emulator.testing import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 DEMO_KEY_ID = 'LTAI5tACKEMULATORDEMO'
 DEMO_KEY_SECRET = 'ack-emulator-demo-secret-0123456789'
@@ -85,114 +83,19 @@ MANAGED_BODY = {
 }
 
 
-class EmulatorProc:
-    """One ``python -m ack_emulator`` subprocess; see the module docstring."""
+class EmulatorProc(EmulatorProcess):
+    """``ack_emulator.testing.EmulatorProcess`` plus the helpers the emulator tests use (see the module docstring).
+    Here ``kill9()`` starts the emulator again by default."""
 
     def __init__(self, state_file, time_scale=DEFAULT_TIME_SCALE, extra_args=(), access_key_id=DEMO_KEY_ID,
                  access_key_secret=DEMO_KEY_SECRET, credentials=None):
-        self.state_file = str(state_file) if state_file else None
-        self.time_scale = time_scale
-        self.extra_args = list(extra_args)
-        self.access_key_id = access_key_id
-        self.access_key_secret = access_key_secret
-        self.credentials = credentials
-        self.port = 0
-        self.url = None
-        self.proc = None
-        self._stderr = []
+        super().__init__(state_file=state_file, time_scale=time_scale, extra_args=extra_args,
+                         access_key_id=access_key_id, access_key_secret=access_key_secret, credentials=credentials)
 
-    # -- process control --------------------------------------------------------------------------------
-    def command(self):
-        cmd = [sys.executable, '-m', 'ack_emulator', '--host', '127.0.0.1', '--port', str(self.port),
-               '--time-scale', repr(self.time_scale)]
-        if self.credentials:
-            cmd += ['--credentials', str(self.credentials)]
-        else:
-            cmd += ['--access-key-id', self.access_key_id, '--access-key-secret', self.access_key_secret]
-        if self.state_file:
-            cmd += ['--state-file', self.state_file]
-        return cmd + self.extra_args
-
-    def start(self, timeout=30):
-        env = dict(os.environ)
-        env['PYTHONPATH'] = str(EMULATOR_DIR) + os.pathsep + env.get('PYTHONPATH', '')
-        env['PYTHONUNBUFFERED'] = '1'
-        self.proc = subprocess.Popen(self.command(), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True)
-        deadline = time.monotonic() + timeout
-        line = ''
-        # the first stdout line announces the port (``--port 0`` picks a free one)
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if line.startswith('ack-emulator listening on '):
-                break
-            if self.proc.poll() is not None:
-                raise RuntimeError('emulator exited (%s): %s' % (self.proc.returncode, self.proc.stderr.read()))
-        else:
-            raise RuntimeError('emulator did not start: %r' % line)
-        self.url = line.split()[3]
-        self.port = int(self.url.rsplit(':', 1)[1])
-        threading.Thread(target=self._drain, args=(self.proc,), daemon=True).start()
-        while time.monotonic() < deadline:
-            try:
-                self.admin('health')
-                return self
-            except (urllib.error.URLError, ConnectionError, OSError):
-                time.sleep(0.02)
-        raise RuntimeError('emulator did not answer on %s' % self.url)
-
-    def _drain(self, proc):
-        for line in proc.stderr:
-            self._stderr.append(line)
-            del self._stderr[:-200]
-
-    def stop(self, sig=signal.SIGTERM, timeout=15):
-        proc, self.proc = self.proc, None
-        if proc is None:
-            return None
-        if proc.poll() is None:
-            proc.send_signal(sig)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout)
-        if proc.stdout:
-            proc.stdout.close()
-        return proc.returncode
-
-    def restart(self):
-        self.stop()
-        return self.start()
-
-    def kill9(self):
-        self.stop(signal.SIGKILL)
-        return self.start()
-
-    @property
-    def stderr(self):
-        return ''.join(self._stderr)
+    def kill9(self, restart=True):
+        return super().kill9(restart=restart)
 
     # -- HTTP helpers -----------------------------------------------------------------------------------
-    def admin(self, path, json_body=None, method=None, **kw):
-        if 'json' in kw:
-            json_body = kw.pop('json')
-        data = None if json_body is None else json.dumps(json_body).encode()
-        method = method or ('POST' if data is not None else 'GET')
-        if method == 'POST' and data is None:
-            data = b'{}'
-        req = urllib.request.Request(self.url + '/__emulator/' + path.lstrip('/'), data=data, method=method,
-                                     headers={'Content-Type': 'application/json'})
-        try:
-            with urllib.request.urlopen(req, timeout=10) as answer:
-                return json.loads(answer.read() or b'null')
-        except urllib.error.HTTPError as e:
-            body = e.read()
-            raise AssertionError('admin %s %s -> %s %s' % (method, path, e.code, body[:300])) from None
-
-    def reset(self):
-        return self.admin('reset', {})
-
     def set_time_scale(self, scale):
         return self.admin('config', {'time_scale': scale})
 

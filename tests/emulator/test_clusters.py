@@ -477,10 +477,16 @@ def test_describe_cluster_user_kubeconfig(emulator, instant):
     assert r.status == 200 and 'kind: Config' in r.json['config'] and r.json['expiration'].endswith('Z')
     d = detail(emulator, cid).json
     assert json.loads(d['master_url'])['api_server_endpoint'] in r.json['config']
+    again = emulator.signed('GET', '/k8s/%s/user_config' % cid, action='DescribeClusterUserKubeconfig')
+    assert again.json == r.json  # one long-lived certificate per cluster and user
     r = emulator.signed('GET', '/k8s/%s/user_config' % cid, query={'PrivateIpAddress': 'true',
                                                                     'TemporaryDurationMinutes': 60},
                         action='DescribeClusterUserKubeconfig')
     assert json.loads(d['master_url'])['intranet_api_server_endpoint'] in r.json['config']
+    temp = emulator.signed('GET', '/k8s/%s/user_config' % cid, query={'PrivateIpAddress': 'true',
+                                                                       'TemporaryDurationMinutes': 60},
+                           action='DescribeClusterUserKubeconfig')
+    assert temp.json['config'] != r.json['config']  # temporary kubeconfigs differ per call
     r = emulator.signed('GET', '/k8s/%s/user_config' % cid, query={'TemporaryDurationMinutes': 5},
                         action='DescribeClusterUserKubeconfig')
     assert (r.status, r.json['code']) == (400, 'InvalidParameter')

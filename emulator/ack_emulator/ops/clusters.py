@@ -5,6 +5,7 @@ DescribeClusterLogs, DescribeClusterUserKubeconfig, ListTagResources, ModifyClus
 (ScaleOutCluster lives in nodes.py.)
 """
 import base64
+import datetime
 import hashlib
 import ipaddress
 import json
@@ -232,7 +233,7 @@ def create_cluster(ctx):
         'tags': spec['tags'] + [{'key': SYSTEM_TAG, 'value': cid}],
         'deletion_protection': spec['deletion_protection'],
         'resource_group_id': spec['resource_group_id'] or 'rg-acfm%s' % secrets.token_hex(6)[:11],
-        'created': iso(now), 'updated': iso(now), 'master_url': '',
+        'created': iso(now), 'updated': iso(now), 'master_url': '', '_created_at': now,
         'external_loadbalancer_id': short_id('lb-', 21),
         'network_mode': 'vpc', 'docker_version': spec['runtime']['version'] if spec['runtime']['name'] == 'docker'
         else '', 'instance_type': '', 'data_disk_category': (spec['worker_data_disks'] or [{}])[0].get('category',
@@ -548,7 +549,8 @@ def describe_external_agent(ctx, cluster_id):
               '      - name: agent\n        image: registry.%s.aliyuncs.com/acs/ack-cluster-agent:v1.0.0\n'
               '        env:\n        - name: CLUSTER_ID\n          value: "%s"\n        - name: ENDPOINT\n'
               '          value: "https://%s:6443"\n        - name: TOKEN\n          value: "%s"\n'
-              % (mode, cluster.get('region_id'), cluster_id, endpoint, secrets.token_hex(16)))
+              % (mode, cluster.get('region_id'), cluster_id, endpoint,
+                 hashlib.sha256(('agent/%s/%s' % (cluster_id, ctx.identity.access_key_id)).encode()).hexdigest()[:32]))
     return {'config': config}
 
 
@@ -594,8 +596,16 @@ def describe_cluster_user_kubeconfig(ctx, cluster_id):
         raise errors.ApiError(400, 'ErrorPublicEndpointNotFound', 'cluster %s has no public API server endpoint; '
                               'ask for the internal one (PrivateIpAddress=true)' % cluster_id)
     host = cluster['_intranet_ip'] if private else cluster['_public_ip']
-    expires = ctx.now + (minutes * 60 if minutes else 3 * 365 * 86400)
-    user = '%s-%s' % (ctx.identity.access_key_id[-8:], secrets.token_hex(4))
+    ak = ctx.identity.access_key_id
+    if minutes:
+        # a temporary kubeconfig: a new certificate on every call
+        expires = ctx.now + minutes * 60
+        user = '%s-%s' % (hashlib.sha256(ak.encode()).hexdigest()[:12], secrets.token_hex(4))
+    else:
+        # one long-lived certificate per cluster and RAM user: the same kubeconfig on every call
+        created = cluster.get('_created_at') or _epoch(cluster.get('created'))
+        expires = created + 3 * 365 * 86400
+        user = hashlib.sha256(('%s/%s' % (cluster_id, ak)).encode()).hexdigest()[:20]
     config = (
         'apiVersion: v1\nclusters:\n- cluster:\n    server: https://%s:6443\n'
         '    certificate-authority-data: %s\n  name: kubernetes\ncontexts:\n- context:\n    cluster: kubernetes\n'
@@ -604,6 +614,13 @@ def describe_cluster_user_kubeconfig(ctx, cluster_id):
         % (host, _fake_pem('CERTIFICATE', cluster_id + 'ca'), user, user, cluster_id, user, cluster_id, user,
            _fake_pem('CERTIFICATE', user), _fake_pem('RSA PRIVATE KEY', user + 'key')))
     return {'config': config, 'expiration': iso_utc(expires)}
+
+
+def _epoch(iso_text):
+    try:
+        return datetime.datetime.fromisoformat(iso_text).timestamp()
+    except (TypeError, ValueError):
+        return 0.0
 
 
 # -- tags -------------------------------------------------------------------------------------------------
