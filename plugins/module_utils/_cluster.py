@@ -6,7 +6,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
+import ipaddress
 import json
+import re
 
 from ansible_collections.alicloud.ack.plugins.module_utils._base import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._client import AckApiError
@@ -223,12 +225,24 @@ class ClusterService(StatefulResource):
         return HINTS.get(option)
 
     # ---- writes -----------------------------------------------------------------------
-    def create_body(self):
+    def check_create(self):
+        """Refuse, before any write, inputs ACK would refuse: the cheap rules of the reference."""
         p = self.params
         if not p['name']:
             raise AckModuleError('name is required to create a cluster')
         if not p['cluster_type']:
             raise AckModuleError('cluster_type is required to create a cluster (one of %s)' % ', '.join(CLUSTER_TYPES))
+        if p['login_password'] is not None and not _strong(p['login_password']):
+            raise AckModuleError('login_password must be 8 to 30 characters and contain three of: upper case '
+                                 'letters, lower case letters, digits, special characters')
+        if p['num_of_nodes'] is not None and p['num_of_nodes'] < 0:
+            raise AckModuleError('num_of_nodes must not be negative, got %d' % p['num_of_nodes'])
+        cidrs = [(k, _network(k, p[k])) for k in ('container_cidr', 'service_cidr') if p[k]]
+        if len(cidrs) == 2 and cidrs[0][1].overlaps(cidrs[1][1]):
+            raise AckModuleError('container_cidr %s overlaps service_cidr %s' % (p['container_cidr'], p['service_cidr']))
+
+    def create_body(self):
+        p = self.params
         body = {'name': p['name'], 'region_id': self.client.region}
         for k in CREATE_ONLY:
             if p[k] is not None:
@@ -313,6 +327,18 @@ def _failure(cluster, goal):
     if cluster is not None and cluster.get('state') in FAILED:
         return 'cluster %s is %s while waiting for it to be %s' % (cluster.get('cluster_id'), cluster['state'], goal)
     return None
+
+
+def _strong(password):
+    kinds = [r'[A-Z]', r'[a-z]', r'[0-9]', r'[^A-Za-z0-9]']
+    return 8 <= len(password) <= 30 and sum(1 for k in kinds if re.search(k, password)) >= 3
+
+
+def _network(option, value):
+    try:
+        return ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise AckModuleError('%s is not a CIDR block: %r' % (option, value))
 
 
 def _clean(value):

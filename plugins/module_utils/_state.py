@@ -66,6 +66,9 @@ class StatefulResource(object):
         """Delete; returns task_id (or None)."""
         raise NotImplementedError
 
+    def check_create(self):
+        """Raise AckModuleError for inputs the create would be refused for (also in check mode)."""
+
     def check_delete(self, current):
         """Raise AckModuleError when the delete would be refused (also in check mode)."""
 
@@ -90,6 +93,7 @@ class StatefulResource(object):
     def _present(self, current):
         wanted = self.wanted()
         if current is None:
+            self.check_create()
             if self.ack.check_mode:
                 return self._result(True, None, {}, wanted)
             resource, task_id = self.create()
