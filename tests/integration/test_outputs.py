@@ -101,25 +101,9 @@ def test_no_secret_in_vvv_output(playbook, sts_emulator, tmp_path):
     playbook.emulator = sts_emulator
     kubeconfig = tmp_path / 'kube' / 'config'
     kubeconfig.parent.mkdir()
-    tasks = """
-- name: Create with a password, STS credentials given as options
-  alicloud.ack.ack_cluster:
-    alicloud_access_key: STS.LEAKTESTKEYID
-    alicloud_secret_key: LeakTestSecretValue0123456789
-    alicloud_security_token: LeakTestSecurityTokenValue==
-    name: leak-test
-    cluster_type: ManagedKubernetes
-    vpc_id: vpc-out0001
-    vswitch_ids: [vsw-out0001]
-    num_of_nodes: 1
-    worker_instance_types: [ecs.g7.xlarge]
-    worker_system_disk_category: cloud_essd
-    worker_system_disk_size: 120
-    container_cidr: 172.20.0.0/16
-    service_cidr: 172.21.0.0/20
-    snat_entry: true
-    login_password: LeakTest-Passw0rd!
-  register: c
+    sts = 'alicloud_access_key: STS.LEAKTESTKEYID\n    alicloud_secret_key: LeakTestSecretValue0123456789\n' \
+          '    alicloud_security_token: LeakTestSecurityTokenValue=='
+    tasks = CREATE.replace('out-test', 'leak-test').format(extra=sts + '\n    login_password: LeakTest-Passw0rd!') + """  register: c
 - name: Kubeconfig to a file
   alicloud.ack.ack_cluster_info:
     alicloud_access_key: STS.LEAKTESTKEYID
