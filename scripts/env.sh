@@ -28,8 +28,13 @@ setup() {
     local pipver
     pipver=$(python -c "import ansible_test._internal.python_requirements as r, inspect, re; \
 print(re.search(r\"pip='([0-9.]+)'\", inspect.getsource(r.get_venv_packages)).group(1))")
+    if ! ls "$BUILD/wheels"/pip-"$pipver"-*.whl > /dev/null 2>&1; then
+        python -m pip download -q --disable-pip-version-check --no-deps --only-binary=:all: \
+            -d "$BUILD/wheels" "pip==$pipver" 2>&1 | { grep -v '^WARNING: Location' || true; }
+    fi
     mkdir -p ~/.ansible/test/cache
-    cp "$ROOT/scripts/get_pip_standin.py" ~/.ansible/test/cache/"get_pip_${pipver//./_}.py"
+    sed "s|@WHEEL_DIR@|$BUILD/wheels|" "$ROOT/scripts/get_pip_standin.py" \
+        > ~/.ansible/test/cache/"get_pip_${pipver//./_}.py"
     # ansible-test needs a real path ending in ansible_collections/<ns>/<name>: lay a copy out there.
     rm -rf "$COLL"
     mkdir -p "$COLL"
