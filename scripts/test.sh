@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite in one command (`make test`): works from a clean clone on a fresh machine.
-# Usage: scripts/test.sh [setup|sanity|lint|docs|build|pytest|all] ...   (default: all)
+# Usage: scripts/test.sh [setup|sanity|lint|docs|build|pytest|bench|all] ...   (default: all)
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -69,6 +69,7 @@ main() {
             docs) docs ;;
             build) build ;;
             pytest) run_pytest ;;
+            bench) python "$ROOT/emulator/benchmark.py" ;;
             all) sanity; lint; docs; build; run_pytest ;;
             *) echo "unknown stage: $s" >&2; exit 2 ;;
         esac

@@ -130,3 +130,50 @@ def test_no_secret_in_vvv_output(playbook, sts_emulator, tmp_path):
             value = line.split(':', 1)[1].strip()
             if len(value) > 8:
                 assert value not in output
+
+
+def test_v3_signature_with_sts_from_the_environment(playbook, sts_emulator):
+    playbook.emulator = sts_emulator
+    result = playbook.run_tasks("""
+- name: List with ACS3-HMAC-SHA256 and an STS token from the environment
+  alicloud.ack.ack_cluster_info:
+    signature_version: v3
+  register: r
+- name: Check
+  ansible.builtin.assert:
+    that:
+      - r.clusters == []
+""", ALIBABA_CLOUD_ACCESS_KEY_ID='STS.LEAKTESTKEYID', ALIBABA_CLOUD_ACCESS_KEY_SECRET='LeakTestSecretValue0123456789',
+        ALIBABA_CLOUD_SECURITY_TOKEN='LeakTestSecurityTokenValue==')
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert sts_emulator.stats().get('DescribeClustersV1') == 1
+
+
+def test_credentials_from_the_aliyun_cli_profile(playbook, emulator):
+    config = playbook.workdir / '.aliyun' / 'config.json'
+    config.parent.mkdir()
+    config.write_text(json.dumps({'current': 'other', 'profiles': [
+        {'name': 'other', 'mode': 'AK', 'access_key_id': 'LTAIwrong', 'access_key_secret': 'wrong'},
+        {'name': 'emu', 'mode': 'AK', 'access_key_id': emulator.access_key_id,
+         'access_key_secret': emulator.access_key_secret, 'region_id': 'cn-hangzhou'},
+        {'name': 'ram', 'mode': 'RamRoleArn', 'access_key_id': 'x', 'access_key_secret': 'y'},
+    ]}))
+    tasks = """
+- name: Profile chosen by the option
+  alicloud.ack.ack_cluster_info:
+    profile: emu
+- name: A profile mode the collection does not support
+  alicloud.ack.ack_cluster_info:
+    profile: ram
+  register: ram
+  ignore_errors: true
+- name: The mode is named
+  ansible.builtin.assert:
+    that:
+      - ram is failed
+      - "'RamRoleArn' in ram.msg"
+"""
+    result = playbook.run_tasks(tasks, ALIBABA_CLOUD_ACCESS_KEY_ID='', ALIBABA_CLOUD_ACCESS_KEY_SECRET='',
+                                ALIBABA_CLOUD_REGION_ID='')
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert emulator.stats().get('DescribeClustersV1') == 1

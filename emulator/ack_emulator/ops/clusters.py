@@ -16,6 +16,7 @@ from .. import errors
 from ..lifecycle import AT, cluster_id as new_cluster_id, iso, iso_utc, new_task, schedule, short_id
 from ..registry import op
 from . import validation as v
+from .common import body_dict, get_cluster
 
 # Real-world durations in seconds (multiplied by --time-scale).
 CREATE_SECONDS = {'dedicated': 900, 'managed': 480, 'ask': 120, 'edge': 480, 'sandboxed': 600}
@@ -46,27 +47,6 @@ def _e2(module, name):
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
-def body_dict(ctx):
-    body = ctx.json
-    if body is None:
-        return {}
-    if not isinstance(body, dict):
-        raise errors.bad_param('body', 'a JSON object is expected')
-    return body
-
-
-def get_cluster(ctx, cluster_id, states=None, operation=None):
-    """The settled cluster (404 ``ErrorClusterNotFound`` when unknown or gone); ``states`` restricts the states
-    in which ``operation`` is allowed (``InvalidStatus.ClusterState`` otherwise)."""
-    ctx.authorize(cluster_id)
-    cluster = ctx.db.get('cluster', cluster_id, now=ctx.now)
-    if cluster is None:
-        raise errors.not_found('cluster', cluster_id)
-    if states is not None and cluster.get('state') not in states:
-        raise errors.invalid_status(cluster, operation or ctx.operation)
-    return cluster
-
-
 def _live_clusters(ctx):
     return ctx.db.list('cluster', now=ctx.now)
 

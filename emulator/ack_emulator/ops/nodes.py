@@ -24,6 +24,8 @@ from werkzeug.wrappers import Response
 from .. import errors
 from ..lifecycle import AT, iso, new_task
 from ..registry import op
+from .common import body_dict, get_cluster, refuse_ask
+from .validation import check_password
 
 # --- real-world durations (seconds; scaled with ctx.duration) ----------------------------------------------
 SCALE_OUT_SECONDS = 300          # ECS workers join in about 5 minutes
@@ -50,30 +52,11 @@ DEFAULT_ENS_IMAGE = 'centos_7_06_64_20G_alibase_20190218.vhd'
 DEFAULT_INSTANCE_TYPE = 'ecs.g6.xlarge'
 DEFAULT_MASTER_TYPE = 'ecs.g6.large'
 DEFAULT_ENS_TYPE = 'ens.sn1.stiny'
-PASSWORD_SPECIALS = "()`~!@#$%^&*-_+=|{}[]:;'<>,.?/"
 
 NODE_STATES = ('all', 'running', 'pending', 'starting', 'stopping', 'stopped', 'removing', 'initial', 'failed')
 
 
 # --- shared helpers -----------------------------------------------------------------------------------------
-def body_of(ctx):
-    body = ctx.json
-    if body is None:
-        return {}
-    if not isinstance(body, dict):
-        raise errors.bad_param('body', 'a JSON object is expected')
-    return body
-
-
-def cluster_for(ctx, cluster_id):
-    """The settled cluster document, after the caller's policy check; 404 when unknown."""
-    ctx.authorize(cluster_id)
-    cluster = ctx.db.get('cluster', cluster_id, now=ctx.now)
-    if cluster is None or cluster.get('state') in ('deleted',):
-        raise errors.not_found('cluster', cluster_id)
-    return cluster
-
-
 def require_running(cluster, operation):
     if cluster.get('state') != 'running':
         raise errors.invalid_status(cluster, operation)
@@ -148,22 +131,6 @@ def as_str(name, value, required=False, choices=None):
     if choices and value not in choices:
         raise errors.bad_param(name, 'valid values are %s' % ', '.join(choices))
     return value
-
-
-def check_password(name, password):
-    """8 to 30 characters, at least three of: upper case, lower case, digits, special characters."""
-    if not isinstance(password, str):
-        raise errors.bad_param(name, 'must be a string')
-    if not 8 <= len(password) <= 30:
-        raise errors.bad_param(name, 'the password must be 8 to 30 characters in length')
-    bad = [c for c in password if not (c.isascii() and (c.isalnum() or c in PASSWORD_SPECIALS))]
-    if bad:
-        raise errors.bad_param(name, 'the password contains characters that are not allowed')
-    kinds = sum([any(c.isupper() for c in password), any(c.islower() for c in password),
-                 any(c.isdigit() for c in password), any(c in PASSWORD_SPECIALS for c in password)])
-    if kinds < 3:
-        raise errors.bad_param(name, 'the password must contain at least three of the following: uppercase '
-                                     'letters, lowercase letters, digits and special characters')
 
 
 def _rand(n, alphabet=string.ascii_lowercase + string.digits):
@@ -441,12 +408,10 @@ def _validate_sandboxed_scale_out(body):
 
 @op('ScaleOutCluster', 'POST', '/api/v2/clusters/<cluster_id>')
 def scale_out_cluster(ctx, cluster_id):
-    body = body_of(ctx)
+    body = body_dict(ctx)
     with ctx.db.transaction():
-        cluster = cluster_for(ctx, cluster_id)
-        if (cluster.get('cluster_type') or '').lower() == 'ask':
-            raise errors.ApiError(400, 'ErrorNotSupported', 'serverless (Ask) cluster %s has no worker nodes to scale '
-                                  'out' % cluster_id)
+        cluster = get_cluster(ctx, cluster_id)
+        refuse_ask(cluster, 'serverless (Ask) cluster %s has no worker nodes to scale out' % cluster_id)
         count = as_int('count', body.get('count'), required=True)
         if count < 1 or count > MAX_COUNT_PER_CALL:
             raise errors.bad_param('count', 'must be between 1 and %d' % MAX_COUNT_PER_CALL)
@@ -524,7 +489,7 @@ def _csv(value):
 @op('DescribeClusterNodes', 'GET', '/clusters/<cluster_id>/nodes')
 def describe_cluster_nodes(ctx, cluster_id):
     q = ctx.query
-    cluster_for(ctx, cluster_id)
+    get_cluster(ctx, cluster_id)
     page_number = as_int('pageNumber', q.get('pageNumber'), lo=1, hi=100000, default=1)
     page_size = as_int('pageSize', q.get('pageSize'), lo=1, hi=100, default=10)
     state = q.get('state') or 'all'
@@ -594,9 +559,9 @@ def delete_cluster_nodes_op(ctx, cluster_id):
 
 
 def _remove_nodes(ctx, cluster_id, operation):
-    body = body_of(ctx)
+    body = body_dict(ctx)
     with ctx.db.transaction():
-        cluster = cluster_for(ctx, cluster_id)
+        cluster = get_cluster(ctx, cluster_id)
         wanted = as_list('nodes', body.get('nodes'), required=True)
         drain = as_bool('drain_node', body.get('drain_node'), default=False)
         release = as_bool('release_node', body.get('release_node'), default=False)
@@ -641,12 +606,10 @@ def _remove_nodes(ctx, cluster_id, operation):
 # --- AttachInstances ----------------------------------------------------------------------------------------
 @op('AttachInstances', 'POST', '/clusters/<cluster_id>/attach')
 def attach_instances(ctx, cluster_id):
-    body = body_of(ctx)
+    body = body_dict(ctx)
     with ctx.db.transaction():
-        cluster = cluster_for(ctx, cluster_id)
-        if (cluster.get('cluster_type') or '').lower() == 'ask':
-            raise errors.ApiError(400, 'ErrorNotSupported', 'instances cannot be attached to serverless cluster %s'
-                                  % cluster_id)
+        cluster = get_cluster(ctx, cluster_id)
+        refuse_ask(cluster, 'instances cannot be attached to serverless cluster %s' % cluster_id)
         instances = as_list('instances', body.get('instances'), required=True)
         if len(instances) > MAX_ATTACH_PER_CALL:
             raise errors.bad_param('instances', 'at most %d instances per call' % MAX_ATTACH_PER_CALL)
@@ -725,10 +688,9 @@ def attach_instances(ctx, cluster_id):
 # --- DescribeClusterAttachScripts ---------------------------------------------------------------------------
 @op('DescribeClusterAttachScripts', 'POST', '/clusters/<cluster_id>/attachscript')
 def describe_cluster_attach_scripts(ctx, cluster_id):
-    body = body_of(ctx)
-    cluster = cluster_for(ctx, cluster_id)
-    if (cluster.get('cluster_type') or '').lower() == 'ask':
-        raise errors.ApiError(400, 'ErrorNotSupported', 'serverless cluster %s has no nodes to attach' % cluster_id)
+    body = body_dict(ctx)
+    cluster = get_cluster(ctx, cluster_id)
+    refuse_ask(cluster, 'serverless cluster %s has no nodes to attach' % cluster_id)
     arch = as_str('arch', body.get('arch'), choices=('amd64', 'arm', 'arm64')) or 'amd64'
     format_disk = as_bool('format_disk', body.get('format_disk'))
     keep_name = as_bool('keep_instance_name', body.get('keep_instance_name'), default=True)
