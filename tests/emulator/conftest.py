@@ -19,6 +19,8 @@ Fixtures
     - ``.signed(method, path, query=None, body=None, action=None, scheme='v1', **kw)`` -> ``Answer`` with
       ``.status``, ``.headers`` (lower-case), ``.raw``, ``.json``, ``.code`` (``code``/``Code`` of an error).
       Signs with the emulator package's own v1 (or ``scheme='v3'``) code, independent of the collection.
+    - ``.cluster_detail(cluster_id)`` / ``.task_info(task_id)`` -> DescribeClusterDetail / DescribeTaskInfo JSON
+      (asserting HTTP 200)
     - ``.client(**kw)`` -> ``ack_emulator.client.SignedClient`` (``access_key_id=``, ``access_key_secret=``,
       ``security_token=``, ``scheme=`` overrides)
     - ``.set_time_scale(f)`` (admin ``config``), ``.reset()``
@@ -107,6 +109,16 @@ class EmulatorProc(EmulatorProcess):
     def signed(self, method, path, query=None, body=None, action=None, scheme='v1', **kw):
         return self.client(scheme=scheme).call(method, path, query=query, body=body, action=action, **kw)
 
+    def cluster_detail(self, cluster_id):
+        r = self.signed('GET', '/clusters/%s' % cluster_id, action='DescribeClusterDetail')
+        assert r.status == 200, r
+        return r.json
+
+    def task_info(self, task_id):
+        r = self.signed('GET', '/tasks/%s' % task_id, action='DescribeTaskInfo')
+        assert r.status == 200, r
+        return r.json
+
     # -- waiting ----------------------------------------------------------------------------------------
     @staticmethod
     def wait(fn, timeout=15, interval=0.01):
@@ -121,16 +133,14 @@ class EmulatorProc(EmulatorProcess):
 
     def wait_task(self, task_id, timeout=15):
         def done():
-            r = self.signed('GET', '/tasks/%s' % task_id, action='DescribeTaskInfo')
-            assert r.status == 200, r
-            return r.json if r.json['state'] in ('success', 'failed') else None
+            task = self.task_info(task_id)
+            return task if task['state'] in ('success', 'failed') else None
         return self.wait(done, timeout)
 
     def wait_cluster(self, cluster_id, state='running', timeout=15):
         def reached():
-            r = self.signed('GET', '/clusters/%s' % cluster_id, action='DescribeClusterDetail')
-            assert r.status == 200, r
-            return r.json if r.json['state'] == state else None
+            cluster = self.cluster_detail(cluster_id)
+            return cluster if cluster['state'] == state else None
         return self.wait(reached, timeout)
 
     def wait_gone(self, cluster_id, timeout=15):

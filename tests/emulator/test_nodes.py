@@ -23,19 +23,15 @@ SANDBOX_SCALE_BODY = {'count': 1, 'login_password': 'Hello1234!', 'worker_instan
 
 
 def scale(emulator, cid, body=None, **over):
+    """ScaleOutCluster with ``body`` (default SCALE_BODY) updated by ``over``; a None value drops the key."""
     b = dict(SCALE_BODY if body is None else body)
     b.update(over)
+    b = {k: v for k, v in b.items() if v is not None}
     return emulator.signed('POST', '/api/v2/clusters/%s' % cid, body=b, action='ScaleOutCluster')
 
 
 def nodes(emulator, cid, **query):
     r = emulator.signed('GET', '/clusters/%s/nodes' % cid, query=query or None, action='DescribeClusterNodes')
-    assert r.status == 200, r
-    return r.json
-
-
-def detail(emulator, cid):
-    r = emulator.signed('GET', '/clusters/%s' % cid, action='DescribeClusterDetail')
     assert r.status == 200, r
     return r.json
 
@@ -65,7 +61,7 @@ def test_scale_out_life_cycle(emulator):
     r = scale(emulator, cid)
     assert r.status == 202, r
     assert r.json['cluster_id'] == cid and r.json['task_id'].startswith('T-') and r.json['request_id']
-    assert detail(emulator, cid)['state'] == 'scaling'
+    assert emulator.cluster_detail(cid)['state'] == 'scaling'
     listed = all_nodes(emulator, cid)
     assert len(listed) == 4
     new = [n for n in listed if n['state'] in ('pending', 'starting')]
@@ -104,10 +100,9 @@ def test_scale_out_life_cycle(emulator):
 ])
 def test_scale_out_validation(emulator, over, code):
     cid, _ = emulator.create_cluster()
-    body = {k: v for k, v in dict(SCALE_BODY, **over).items() if v is not None}
-    r = scale(emulator, cid, body=body)
+    r = scale(emulator, cid, body=SCALE_BODY, **over)
     assert r.status == 400 and r.code == code, r
-    assert detail(emulator, cid)['state'] == 'running'
+    assert emulator.cluster_detail(cid)['state'] == 'running'
     assert len(all_nodes(emulator, cid)) == 2
 
 
@@ -189,8 +184,7 @@ def test_scale_out_edge_ens(emulator):
 ])
 def test_scale_out_edge_validation(emulator, over, code):
     cid = edge_cluster(emulator)
-    body = {k: v for k, v in dict(EDGE_SCALE_BODY, **over).items() if v is not None}
-    r = scale(emulator, cid, body=body)
+    r = scale(emulator, cid, body=EDGE_SCALE_BODY, **over)
     assert r.status == 400 and r.code == code, r
 
 
@@ -211,8 +205,7 @@ def test_scale_out_sandboxed(emulator):
 ])
 def test_scale_out_sandboxed_validation(emulator, over, code):
     cid = sandboxed_cluster(emulator)
-    body = {k: v for k, v in dict(SANDBOX_SCALE_BODY, **over).items() if v is not None}
-    r = scale(emulator, cid, body=body)
+    r = scale(emulator, cid, body=SANDBOX_SCALE_BODY, **over)
     assert r.status == 400 and r.code == code, r
 
 
@@ -288,7 +281,7 @@ def test_remove_release_and_detach_then_reattach(emulator):
     emulator.set_time_scale(0.01)
     r = remove(emulator, cid, {'nodes': [released['node_name']], 'release_node': True, 'drain_node': True})
     assert r.status == 200 and r.json['task_id'], r
-    assert detail(emulator, cid)['state'] == 'removing'
+    assert emulator.cluster_detail(cid)['state'] == 'removing'
     removing = nodes(emulator, cid, state='removing')['nodes']
     assert [n['instance_id'] for n in removing] == [released['instance_id']]
     busy = remove(emulator, cid, {'nodes': [detached['node_name']]})
@@ -388,7 +381,7 @@ def test_attach_ecs_instances(emulator):
     assert r.json['list'] == [
         {'code': '200', 'instanceId': 'i-2zee3oiwcyoz7kwd0001', 'message': 'successful'},
         {'code': '200', 'instanceId': 'i-2ze0lgm3y6iylcbt0002', 'message': 'successful'}]
-    assert detail(emulator, cid)['state'] == 'updating'
+    assert emulator.cluster_detail(cid)['state'] == 'updating'
     pending = nodes(emulator, cid, instanceIds='i-2zee3oiwcyoz7kwd0001')['nodes'][0]
     assert pending['state'] in ('pending', 'starting') and pending['source'] == 'attach'
     assert emulator.wait_task(r.json['task_id'])['state'] == 'success'

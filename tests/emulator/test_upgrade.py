@@ -23,18 +23,6 @@ def act(emulator, cid, what):
     return emulator.signed('POST', '/api/v2/clusters/%s/upgrade/%s' % (cid, what), action=action[what])
 
 
-def detail(emulator, cid):
-    r = emulator.signed('GET', '/clusters/%s' % cid, action='DescribeClusterDetail')
-    assert r.status == 200, r
-    return r.json
-
-
-def task(emulator, tid):
-    r = emulator.signed('GET', '/tasks/%s' % tid, action='DescribeTaskInfo')
-    assert r.status == 200, r
-    return r.json
-
-
 def cluster(emulator, version=FROM, **kw):
     cid, _ = emulator.create_cluster(kubernetes_version=version, **kw)
     return cid
@@ -56,7 +44,7 @@ def test_upgrade_walks_through_steps(emulator):
     emulator.set_time_scale(0.005)        # precheck 0.6 s, control plane 3 s, workers 2 x 0.9 s
     r = upgrade(emulator, cid, next_version=TO)
     assert r.status == 200 and r.json['task_id'].startswith('T-') and r.json['cluster_id'] == cid, r
-    info = detail(emulator, cid)
+    info = emulator.cluster_detail(cid)
     assert info['state'] == 'upgrading' and info['current_version'] == FROM
     first = status(emulator, cid)
     assert first['status'] == 'running' and first['upgrade_step'] == 'prechecking' and first['precheck_report_id']
@@ -67,7 +55,7 @@ def test_upgrade_walks_through_steps(emulator):
         steps.add(s['upgrade_step'])
         if s['upgrade_step'] == 'upgrading':
             # current_version changes only on completion
-            assert detail(emulator, cid)['current_version'] == FROM
+            assert emulator.cluster_detail(cid)['current_version'] == FROM
         return s if s['status'] == 'success' else None
     last = emulator.wait(finished, timeout=20, interval=0.05)
     assert {'prechecking', 'upgrading', 'success'} <= steps
@@ -111,7 +99,7 @@ def test_upgrade_validation(emulator, body, code):
     cid = cluster(emulator)
     r = upgrade(emulator, cid, **body)
     assert r.status == 400 and r.code == code, r
-    assert detail(emulator, cid)['state'] == 'running'
+    assert emulator.cluster_detail(cid)['state'] == 'running'
     assert status(emulator, cid)['upgrade_step'] == 'not_start'
 
 
@@ -158,9 +146,9 @@ def test_pause_freezes_and_resume_continues(emulator):
     assert paused['status'] == 'pause' and paused['upgrade_step'] == 'pause'
     time.sleep(2.4)                       # longer than the whole upgrade would have taken
     assert status(emulator, cid)['status'] == 'pause'
-    info = detail(emulator, cid)
+    info = emulator.cluster_detail(cid)
     assert info['state'] == 'upgrading' and info['current_version'] == FROM
-    assert task(emulator, tid)['state'] == 'running'
+    assert emulator.task_info(tid)['state'] == 'running'
     again = act(emulator, cid, 'pause')
     assert again.status == 400 and again.code == 'InvalidStatus.ClusterUpgrade'
     started = time.monotonic()
@@ -182,12 +170,12 @@ def test_cancel_keeps_the_version(emulator):
     assert c.status == 200 and c.json['RequestId'], c
     s = status(emulator, cid)
     assert s['status'] == 'canceled' and s['upgrade_step'] == 'canceled'
-    info = detail(emulator, cid)
+    info = emulator.cluster_detail(cid)
     assert info['state'] == 'running' and info['current_version'] == FROM
     t = emulator.wait_task(r.json['task_id'])
     assert t['state'] == 'failed' and t['error']['code'] == 'UpgradeCanceled'
     time.sleep(1.6)
-    assert detail(emulator, cid)['current_version'] == FROM
+    assert emulator.cluster_detail(cid)['current_version'] == FROM
     assert status(emulator, cid)['status'] == 'canceled'
     # a new upgrade may start after a cancel
     r = upgrade(emulator, cid, next_version=TO, master_only=True)
@@ -203,7 +191,7 @@ def test_cancel_a_paused_upgrade(emulator):
     assert status(emulator, cid)['status'] == 'canceled'
     res = act(emulator, cid, 'resume')
     assert res.status == 400 and res.code == 'InvalidStatus.ClusterUpgrade'
-    assert detail(emulator, cid)['state'] == 'running'
+    assert emulator.cluster_detail(cid)['state'] == 'running'
 
 
 @pytest.mark.parametrize('what', ['pause', 'resume', 'cancel'])

@@ -13,7 +13,8 @@ import json
 from .. import errors
 from ..lifecycle import AT, iso, new_task
 from ..registry import op
-from .nodes import as_bool, as_list, as_str, cluster_for, push_timeline, require_running
+from .common import get_cluster, is_ask
+from .nodes import as_bool, as_list, as_str, push_timeline, require_running
 
 INSTALL_SECONDS = 120
 UPGRADE_SECONDS = 180
@@ -70,10 +71,6 @@ def _catalogue_entry(name):
     if entry is None:
         raise errors.ApiError(404, errors.NOT_FOUND_CODES['addon'], 'addon %s not found' % (name,))
     return entry
-
-
-def _is_ask(cluster):
-    return (cluster.get('cluster_type') or '').lower() == 'ask'
 
 
 def _check_config(name, config):
@@ -140,7 +137,7 @@ def _validate_install_items(cluster, items, present):
         if version not in versions:
             raise errors.bad_param('version', 'version %s of add-on %s does not exist; available versions: %s'
                                    % (version, name, ', '.join(versions)))
-        if _is_ask(cluster) and not ask_ok:
+        if is_ask(cluster) and not ask_ok:
             raise errors.ApiError(400, 'ErrorAddonNotSupported', 'add-on %s is not supported by serverless cluster %s'
                                   % (name, cluster['cluster_id']))
         if name in present:
@@ -162,14 +159,14 @@ def install_initial_addons(ctx, cluster, addons=None, ready_after=0):
     items = as_list('addons', addons)
     names = [i.get('name') for i in items if isinstance(i, dict)]
     if addons is None:
-        names = ['coredns'] if _is_ask(cluster) else ['coredns', 'cloud-controller-manager', 'flannel', 'csi-plugin',
+        names = ['coredns'] if is_ask(cluster) else ['coredns', 'cloud-controller-manager', 'flannel', 'csi-plugin',
                                                       'csi-provisioner', 'metrics-server', 'nginx-ingress-controller']
         items = [{'name': n} for n in names]
     for name, (_g, _d, _v, required, ask_ok) in CATALOGUE.items():
-        if required and name not in names and (ask_ok or not _is_ask(cluster)):
+        if required and name not in names and (ask_ok or not is_ask(cluster)):
             items.append({'name': name})
             names.append(name)
-    if not _is_ask(cluster) and not any(n in names for n in NETWORK_PLUGINS):
+    if not is_ask(cluster) and not any(n in names for n in NETWORK_PLUGINS):
         items.append({'name': 'flannel'})
     todo = _validate_install_items(cluster, items, set())
     for name, version, config in todo:
@@ -212,7 +209,7 @@ def _array_body(ctx, key=None):
 def install_cluster_addons(ctx, cluster_id):
     items = _array_body(ctx)
     with ctx.db.transaction():
-        cluster = cluster_for(ctx, cluster_id)
+        cluster = get_cluster(ctx, cluster_id)
         present = {d['name'] for d in installed_addons(ctx, cluster_id)}
         todo = _validate_install_items(cluster, items, present)
         if not todo:
@@ -254,7 +251,7 @@ def _installed(ctx, cluster_id, name, operation):
 def uninstall_cluster_addons(ctx, cluster_id):
     items = _array_body(ctx, 'addons')
     with ctx.db.transaction():
-        cluster = cluster_for(ctx, cluster_id)
+        cluster = get_cluster(ctx, cluster_id)
         docs, seen = [], set()
         for item in items:
             if not isinstance(item, dict) or item.get('name') in (None, ''):
@@ -297,7 +294,7 @@ def uninstall_cluster_addons(ctx, cluster_id):
 def upgrade_cluster_addons(ctx, cluster_id):
     items = _array_body(ctx)
     with ctx.db.transaction():
-        cluster = cluster_for(ctx, cluster_id)
+        cluster = get_cluster(ctx, cluster_id)
         plan, seen = [], set()
         for item in items:
             if not isinstance(item, dict):
@@ -378,7 +375,7 @@ def _version_entry(doc):
 
 @op('DescribeClusterAddonsVersion', 'GET', '/clusters/<cluster_id>/components/version')
 def describe_cluster_addons_version(ctx, cluster_id):
-    cluster_for(ctx, cluster_id)
+    get_cluster(ctx, cluster_id)
     return {doc['name']: _version_entry(doc) for doc in installed_addons(ctx, cluster_id)}
 
 
@@ -407,13 +404,13 @@ def _upgrade_status(doc):
 
 @op('DescribeClusterAddonUpgradeStatus', 'GET', '/clusters/<cluster_id>/components/<component_id>/upgradestatus')
 def describe_cluster_addon_upgrade_status(ctx, cluster_id, component_id):
-    cluster_for(ctx, cluster_id)
+    get_cluster(ctx, cluster_id)
     return _upgrade_status(_installed(ctx, cluster_id, component_id, None))
 
 
 @op('DescribeClusterAddonsUpgradeStatus', 'GET', '/clusters/<cluster_id>/components/upgradestatus')
 def describe_cluster_addons_upgrade_status(ctx, cluster_id):
-    cluster_for(ctx, cluster_id)
+    get_cluster(ctx, cluster_id)
     names = as_list('componentIds', ctx.query.get('componentIds'), required=True)
     return {name: _upgrade_status(_installed(ctx, cluster_id, name, None)) for name in names}
 

@@ -8,8 +8,8 @@ Documents of kind ``node`` (id = instance id) belong to a cluster through ``clus
 ``release_node`` stays as a detached instance (``cluster_id`` None, ``_detached``) that AttachInstances may take
 back; a released node is kept as a tombstone (``_released``) so it can neither be listed nor attached again.
 
-The helpers at the top (``cluster_for``, ``require_running``, ``push_timeline``, the value parsers) are shared
-with upgrade.py and addons.py.
+The helpers at the top (``require_running``, ``push_timeline``, the value parsers) are shared with upgrade.py,
+templates.py and addons.py; the request body and the cluster lookup come from common.py.
 """
 
 import hashlib

@@ -9,7 +9,8 @@ import uuid
 from .. import errors
 from ..lifecycle import iso
 from ..registry import op
-from .nodes import as_int, as_str, body_of
+from .common import body_dict
+from .nodes import as_int, as_str
 
 TEMPLATE_TYPES = ('kubernetes', 'compose')
 ACLS = ('private', 'public', 'shared')
@@ -58,7 +59,7 @@ def _get(ctx, template_id):
 
 @op('CreateTemplate', 'POST', '/templates')
 def create_template(ctx):
-    body = body_of(ctx)
+    body = body_dict(ctx)
     name = _check_name(body.get('name'), True)
     text = _check_template(body.get('template'), True)
     ttype = as_str('template_type', body.get('template_type'), choices=TEMPLATE_TYPES) or 'kubernetes'
@@ -109,7 +110,7 @@ def describe_template_attribute(ctx, template_id):
 
 @op('UpdateTemplate', 'PUT', '/templates/<template_id>')
 def update_template(ctx, template_id):
-    body = body_of(ctx)
+    body = body_dict(ctx)
     with ctx.db.transaction():
         doc = _get(ctx, template_id)
         name = _check_name(body.get('name'), False)

@@ -13,13 +13,14 @@ GetUpgradeStatus values: ``status`` "" (never upgraded) | running | pause | succ
 ``upgrade_step`` not_start | prechecking | upgrading | pause | success | canceled.
 """
 
-import re
 import secrets
 
 from .. import errors
 from ..lifecycle import AT, iso, new_task
 from ..registry import op
-from .nodes import as_bool, as_int, as_str, body_of, cluster_for, cluster_nodes, push_timeline, require_running
+from .common import body_dict, get_cluster
+from .nodes import as_bool, as_int, as_str, cluster_nodes, push_timeline, require_running
+from .validation import parse_version
 
 # Kubernetes versions ACK offers, oldest first. ACK upgrades one catalogue step at a time (1.14 -> 1.16 -> ...),
 # or to a newer patch of the same minor version.
@@ -39,13 +40,6 @@ KUBERNETES_VERSIONS = (
 PRECHECK_SECONDS = 120
 MASTER_SECONDS = 600
 WORKER_BATCH_SECONDS = 180
-
-_VERSION_RE = re.compile(r'^(\d+)\.(\d+)\.(\d+)-aliyun\.(\d+)$')
-
-
-def parse_version(version):
-    m = _VERSION_RE.match(version or '')
-    return tuple(int(x) for x in m.groups()) if m else None
 
 
 def next_versions(current):
@@ -107,20 +101,33 @@ def _public(up):
     }
 
 
-def _active_upgrade(ctx, cluster, operation, statuses):
-    up = ctx.db.get('upgrade', cluster['cluster_id'], now=ctx.now)
+def _active_upgrade(ctx, cluster_id, operation, statuses):
+    """``(cluster, upgrade, task)`` for Pause/Resume/Cancel: the cluster's upgrade must be in one of ``statuses``
+    (400 ``InvalidStatus.ClusterUpgrade`` otherwise); ``task`` is its task document, or None."""
+    cluster = get_cluster(ctx, cluster_id)
+    up = ctx.db.get('upgrade', cluster_id, now=ctx.now)
     if up is None or up.get('status') not in statuses:
         raise errors.ApiError(400, 'InvalidStatus.ClusterUpgrade', 'cluster %s has no %s upgrade (upgrade status: '
-                              '%s), %s is not allowed' % (cluster['cluster_id'], ' or '.join(statuses),
+                              '%s), %s is not allowed' % (cluster_id, ' or '.join(statuses),
                                                           (up or {}).get('status') or 'none', operation))
-    return up
+    task = ctx.db.get('task', up['task_id'], now=ctx.now) if up.get('task_id') else None
+    return cluster, up, task
+
+
+def _save(ctx, cluster, up, task=None):
+    """Store what Pause/Resume/Cancel changed; ``task`` (when given) gets ``updated`` = now."""
+    if task is not None:
+        task['updated'] = iso(ctx.now)
+        ctx.db.put('task', task['task_id'], task)
+    ctx.db.put('upgrade', cluster['cluster_id'], up)
+    ctx.db.put('cluster', cluster['cluster_id'], cluster)
 
 
 @op('UpgradeCluster', 'POST', '/api/v2/clusters/<cluster_id>/upgrade')
 def upgrade_cluster(ctx, cluster_id):
-    body = body_of(ctx)
+    body = body_dict(ctx)
     with ctx.db.transaction():
-        cluster = cluster_for(ctx, cluster_id)
+        cluster = get_cluster(ctx, cluster_id)
         up = ctx.db.get('upgrade', cluster_id, now=ctx.now)
         if up is not None and up.get('status') in ('running', 'pause'):
             raise errors.ApiError(400, 'InvalidStatus.ClusterUpgrade', 'cluster %s already has an upgrade in status '
@@ -192,7 +199,7 @@ def upgrade_cluster(ctx, cluster_id):
 
 @op('GetUpgradeStatus', 'GET', '/api/v2/clusters/<cluster_id>/upgrade/status')
 def get_upgrade_status(ctx, cluster_id):
-    cluster_for(ctx, cluster_id)
+    get_cluster(ctx, cluster_id)
     up = ctx.db.get('upgrade', cluster_id, now=ctx.now)
     if up is None:
         return {'error_message': '', 'precheck_report_id': '', 'status': '', 'upgrade_step': 'not_start',
@@ -215,32 +222,26 @@ def _freeze(doc, now, only=None):
 @op('PauseClusterUpgrade', 'POST', '/api/v2/clusters/<cluster_id>/upgrade/pause')
 def pause_cluster_upgrade(ctx, cluster_id):
     with ctx.db.transaction():
-        cluster = cluster_for(ctx, cluster_id)
-        up = _active_upgrade(ctx, cluster, 'PauseClusterUpgrade', ('running',))
+        cluster, up, task = _active_upgrade(ctx, cluster_id, 'PauseClusterUpgrade', ('running',))
         now = ctx.now
         frozen = {'upgrade': _freeze(up, now),
                   'cluster': _freeze(cluster, now, only=up.get('_cluster_entries') or [])}
-        task = ctx.db.get('task', up.get('task_id'), now=now) if up.get('task_id') else None
         if task is not None:
             frozen['task'] = _freeze(task, now)
-            task['updated'] = iso(now)
-            ctx.db.put('task', task['task_id'], task)
         up['_paused'] = frozen
         up['_step_before_pause'] = up.get('upgrade_step')
         up['_task_before_pause'] = up.get('upgrade_task')
         up.update({'status': 'pause', 'upgrade_step': 'pause', 'updated': iso(now),
                    'upgrade_task': {'status': 'pause', 'message': 'the upgrade is paused'}})
         up['_cluster_entries'] = []
-        ctx.db.put('upgrade', cluster_id, up)
-        ctx.db.put('cluster', cluster_id, cluster)
+        _save(ctx, cluster, up, task)
     return None
 
 
 @op('ResumeUpgradeCluster', 'POST', '/api/v2/clusters/<cluster_id>/upgrade/resume')
 def resume_upgrade_cluster(ctx, cluster_id):
     with ctx.db.transaction():
-        cluster = cluster_for(ctx, cluster_id)
-        up = _active_upgrade(ctx, cluster, 'ResumeUpgradeCluster', ('pause',))
+        cluster, up, task = _active_upgrade(ctx, cluster_id, 'ResumeUpgradeCluster', ('pause',))
         now = ctx.now
         frozen = up.pop('_paused', None) or {}
         for rem, patch in frozen.get('upgrade', []):
@@ -249,26 +250,21 @@ def resume_upgrade_cluster(ctx, cluster_id):
         for rem, patch in frozen.get('cluster', []):
             push_timeline(cluster, now + rem, patch)
             entries.append([now + rem, patch])
-        task = ctx.db.get('task', up.get('task_id'), now=now) if up.get('task_id') else None
         if task is not None:
             for rem, patch in frozen.get('task', []):
                 push_timeline(task, now + rem, patch)
-            task['updated'] = iso(now)
-            ctx.db.put('task', task['task_id'], task)
         up.update({'status': 'running', 'upgrade_step': up.pop('_step_before_pause', None) or 'upgrading',
                    'upgrade_task': up.pop('_task_before_pause', None) or {'status': 'running', 'message': ''},
                    'updated': iso(now)})
         up['_cluster_entries'] = entries
-        ctx.db.put('upgrade', cluster_id, up)
-        ctx.db.put('cluster', cluster_id, cluster)
+        _save(ctx, cluster, up, task)
     return None
 
 
 @op('CancelClusterUpgrade', 'POST', '/api/v2/clusters/<cluster_id>/upgrade/cancel')
 def cancel_cluster_upgrade(ctx, cluster_id):
     with ctx.db.transaction():
-        cluster = cluster_for(ctx, cluster_id)
-        up = _active_upgrade(ctx, cluster, 'CancelClusterUpgrade', ('running', 'pause'))
+        cluster, up, task = _active_upgrade(ctx, cluster_id, 'CancelClusterUpgrade', ('running', 'pause'))
         now = ctx.now
         _freeze(up, now)
         _freeze(cluster, now, only=up.get('_cluster_entries') or [])
@@ -277,15 +273,14 @@ def cancel_cluster_upgrade(ctx, cluster_id):
         up.update({'status': 'canceled', 'upgrade_step': 'canceled', 'updated': iso(now), '_cluster_entries': [],
                    'upgrade_task': {'status': 'canceled', 'message': 'the upgrade to %s was canceled; the cluster '
                                     'stays at %s' % (up.get('to_version'), up.get('from_version'))}})
-        ctx.db.put('upgrade', cluster_id, up)
         if cluster.get('state') == 'upgrading':
             cluster['state'] = 'running'
         cluster['updated'] = iso(now)
-        ctx.db.put('cluster', cluster_id, cluster)
-        task = ctx.db.get('task', up.get('task_id'), now=now) if up.get('task_id') else None
         if task is not None and task.get('state') == 'running':
             _freeze(task, now)
-            task.update({'state': 'failed', 'updated': iso(now),
+            task.update({'state': 'failed',
                          'error': {'code': 'UpgradeCanceled', 'message': 'the upgrade was canceled by the user'}})
-            ctx.db.put('task', task['task_id'], task)
+        else:
+            task = None   # finished already: left as it is
+        _save(ctx, cluster, up, task)
     return {'RequestId': ctx.request_id}

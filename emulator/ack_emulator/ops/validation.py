@@ -37,9 +37,6 @@ PRIVATE_NETS = [ipaddress.ip_network(n) for n in ('10.0.0.0/8', '172.16.0.0/12',
 AUTO_VPC_CIDR = ipaddress.ip_network('192.168.0.0/16')
 MAX_TAGS = 20
 SYSTEM_TAG_PREFIXES = ('ack.aliyun.com', 'acs:')
-FALLBACK_VERSIONS = ('1.14.8-aliyun.1', '1.16.9-aliyun.1', '1.18.8-aliyun.1', '1.20.11-aliyun.1',
-                     '1.22.15-aliyun.1', '1.24.6-aliyun.1', '1.26.15-aliyun.1', '1.28.9-aliyun.1',
-                     '1.30.1-aliyun.1', '1.31.1-aliyun.1')
 
 
 # -- value helpers ----------------------------------------------------------------------------------------
@@ -217,11 +214,8 @@ def check_cidr(name, value):
 
 
 def known_versions():
-    try:
-        from .upgrade import KUBERNETES_VERSIONS
-        return tuple(KUBERNETES_VERSIONS)
-    except ImportError:  # pragma: no cover - upgrade.py is E2's module
-        return FALLBACK_VERSIONS
+    from .upgrade import KUBERNETES_VERSIONS  # here, not at the top: upgrade.py imports this module
+    return tuple(KUBERNETES_VERSIONS)
 
 
 def parse_version(v):
