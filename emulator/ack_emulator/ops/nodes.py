@@ -264,7 +264,7 @@ def create_nodes(ctx, cluster, count, role='Worker', spec=None, ready_after=0, n
 
 
 def delete_cluster_nodes(ctx, cluster_id, release=True):
-    """Drop the nodes of a deleted cluster (released instances become tombstones)."""
+    """Drop the nodes of a deleted cluster (``release=False`` keeps them as detached instances instead)."""
     for node in cluster_nodes(ctx, cluster_id):
         if release:
             ctx.db.delete('node', node['instance_id'])
