@@ -16,6 +16,7 @@ from .. import errors
 from ..lifecycle import AT, cluster_id as new_cluster_id, iso, iso_utc, new_task, schedule, short_id
 from ..registry import op
 from . import validation as v
+from . import addons, nodes
 from .common import body_dict, get_cluster
 
 # Real-world durations in seconds (multiplied by --time-scale).
@@ -35,15 +36,6 @@ TAG_STATES = ('initial', 'running', 'failed', 'updating', 'scaling', 'upgrading'
 # fields ModifyCluster only records (no infrastructure change, no ``updating`` phase)
 METADATA_FIELDS = ('deletion_protection', 'cluster_name', 'resource_group_id', 'maintenance_window',
                    'operation_policy', 'timezone', 'instance_deletion_protection', 'client_token')
-
-
-# -- E2 hooks (nodes.py, addons.py) -------------------------------------------------------------------------
-def _e2(module, name):
-    try:
-        mod = __import__('ack_emulator.ops.%s' % module, fromlist=[name])
-    except ImportError:
-        return None
-    return getattr(mod, name, None)
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
@@ -238,19 +230,12 @@ def create_cluster(ctx):
         cluster['api_server_eip_id'] = short_id('eip-', 20)
 
     # add-ons first: E2's helper raises on unknown add-ons before anything else is stored
-    addon_names = []
-    install = _e2('addons', 'install_initial_addons')
-    if install is not None:
-        addon_names = install(ctx, cluster, spec['addons'], ready_after=duration) or []
-    elif spec['addons']:
-        addon_names = [a['name'] for a in spec['addons']]
+    addon_names = addons.install_initial_addons(ctx, cluster, spec['addons'], ready_after=duration) or []
     cluster['meta_data'] = _meta_data(spec, addon_names)
-    create_nodes = _e2('nodes', 'create_nodes')
-    if create_nodes is not None:
-        if masters:
-            create_nodes(ctx, cluster, masters, role='Master', spec=spec, ready_after=duration)
-        if workers:
-            create_nodes(ctx, cluster, workers, role='Worker', spec=spec, ready_after=duration)
+    if masters:
+        nodes.create_nodes(ctx, cluster, masters, role='Master', spec=spec, ready_after=duration)
+    if workers:
+        nodes.create_nodes(ctx, cluster, workers, role='Worker', spec=spec, ready_after=duration)
     cluster['size'] = workers + masters
 
     _log(cluster, now, 'Start to create cluster %s (%s)' % (cid, spec['cluster_type']))
@@ -457,10 +442,8 @@ def delete_cluster(ctx, cluster_id):
         _log(cluster, now + duration, 'Failed to delete cluster: %s' % fail['message'], 'ERROR')
     else:
         schedule(cluster, now, [(duration, {'state': 'deleted', '_gone': True})])
-        for hook, module in (('delete_cluster_nodes', 'nodes'), ('delete_cluster_addons', 'addons')):
-            fn = _e2(module, hook)
-            if fn is not None:
-                fn(ctx, cluster_id)
+        nodes.delete_cluster_nodes(ctx, cluster_id)
+        addons.delete_cluster_addons(ctx, cluster_id)
     ctx.db.put('cluster', cluster_id, cluster)
     task_id = new_task(ctx, cluster_id, 'cluster_delete', duration, fail=fail)
     return 202, {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}
