@@ -134,6 +134,8 @@ def test_no_secret_in_vvv_output(playbook, sts_emulator, tmp_path):
 
 def test_v3_signature_with_sts_from_the_environment(playbook, sts_emulator):
     playbook.emulator = sts_emulator
+    sts = dict(ALIBABA_CLOUD_ACCESS_KEY_ID='STS.LEAKTESTKEYID', ALIBABA_CLOUD_ACCESS_KEY_SECRET='LeakTestSecretValue0123456789',
+               ALIBABA_CLOUD_SECURITY_TOKEN='LeakTestSecurityTokenValue==')
     result = playbook.run_tasks("""
 - name: List with ACS3-HMAC-SHA256 and an STS token from the environment
   alicloud.ack.ack_cluster_info:
@@ -143,8 +145,7 @@ def test_v3_signature_with_sts_from_the_environment(playbook, sts_emulator):
   ansible.builtin.assert:
     that:
       - r.clusters == []
-""", ALIBABA_CLOUD_ACCESS_KEY_ID='STS.LEAKTESTKEYID', ALIBABA_CLOUD_ACCESS_KEY_SECRET='LeakTestSecretValue0123456789',
-        ALIBABA_CLOUD_SECURITY_TOKEN='LeakTestSecurityTokenValue==')
+""", **sts)
     assert result.returncode == 0, result.stdout[-3000:]
     assert sts_emulator.stats().get('DescribeClustersV1') == 1
 
