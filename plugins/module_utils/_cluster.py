@@ -125,8 +125,9 @@ ARGSPEC.update(MODIFIABLE)
 
 
 def find_clusters(client, name=None, cluster_type=None, cluster_id=None):
-    """Clusters matching exactly, all pages followed (DescribeClustersV1); deleted ones left out."""
-    query = {'name': name, 'cluster_type': cluster_type, 'cluster_id': cluster_id}
+    """Clusters of the client's region matching exactly, all pages followed (DescribeClustersV1); deleted ones
+    left out."""
+    query = {'name': name, 'cluster_type': cluster_type, 'cluster_id': cluster_id, 'region_id': client.region}
     found = []
     for c in client.paginate_pages('DescribeClustersV1', '/api/v1/clusters', query, 'clusters'):
         if name is not None and c.get('name') != name:

@@ -178,3 +178,22 @@ def test_credentials_from_the_aliyun_cli_profile(playbook, emulator):
                                 ALIBABA_CLOUD_REGION_ID='')
     assert result.returncode == 0, result.stdout[-3000:]
     assert emulator.stats().get('DescribeClustersV1') == 1
+
+
+def test_name_lookup_stays_in_the_region(playbook):
+    beijing = CREATE.replace('vpc-out0001', 'vpc-out0002').format(extra='key_pair: k1\n    alicloud_region: cn-beijing')
+    result = playbook.run_tasks(CREATE.format(extra='key_pair: k1') + beijing + """
+- name: Look the name up in each region
+  alicloud.ack.ack_cluster_info:
+    name: out-test
+    alicloud_region: "{{ item }}"
+  loop: [cn-hangzhou, cn-beijing]
+  register: found
+- name: One cluster in each
+  ansible.builtin.assert:
+    that:
+      - found.results | map(attribute='clusters') | map('length') | list == [1, 1]
+      - found.results[0].clusters[0].region_id == 'cn-hangzhou'
+      - found.results[1].clusters[0].region_id == 'cn-beijing'
+""")
+    assert result.returncode == 0, result.stdout[-4000:]
