@@ -50,6 +50,10 @@ class StatefulResource(object):
         """What an update must send; default: every differing compared option."""
         return differences(self.current_view(current), wanted)
 
+    def create_view(self):
+        """What the diff shows for a create; default: the compared options."""
+        return self.wanted()
+
     def hint(self, option):
         """What to use instead, for an option that cannot change in place."""
         return None
@@ -91,13 +95,14 @@ class StatefulResource(object):
         return result
 
     def _present(self, current):
-        wanted = self.wanted()
         if current is None:
             self.check_create()
+            after = self.create_view()
             if self.ack.check_mode:
-                return self._result(True, None, {}, wanted)
+                return self._result(True, None, {}, after)
             resource, task_id = self.create()
-            return self._result(True, resource, {}, wanted, task_id)
+            return self._result(True, resource, {}, after, task_id)
+        wanted = self.wanted()
         before = self.current_view(current)
         changes = self.changes(current, wanted)
         fixed = sorted(k for k in changes if k in self.immutable)

@@ -35,9 +35,11 @@ def test_diff_shows_before_and_after(playbook):
 
 
 def test_check_mode_create_writes_nothing(playbook, emulator):
-    result = playbook.run_tasks(CREATE.format(extra='key_pair: k1'), '--check', '--diff')
+    result = playbook.run_tasks(CREATE.format(extra='login_password: Check-Passw0rd!'), '--check', '--diff')
     assert result.returncode == 0, result.stdout
     assert 'changed: [localhost]' in result.stdout
+    assert '+    "vpcid": "vpc-out0001"' in result.stdout  # the diff shows what would be created
+    assert 'Check-Passw0rd!' not in result.stdout and 'client_token' not in result.stdout
     assert emulator.stats().get('CreateCluster', 0) == 0
 
 
