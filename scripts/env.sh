@@ -41,5 +41,7 @@ print(re.search(r\"pip='([0-9.]+)'\", inspect.getsource(r.get_venv_packages)).gr
     tar -C "$ROOT" --exclude=./.venv --exclude=./.build --exclude=./.git --exclude=./tests/output \
         --exclude=__pycache__ --exclude=.pytest_cache --exclude='*.tar.gz' -cf - . | tar -C "$COLL" -xf -
     export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS
+    # the spec beside the repository, when there is one (the signer tests also carry their own copy)
+    if [ -d "$ROOT/../shared" ]; then export ACK_SHARED_DIR=$ROOT/../shared; fi
 }
 
