@@ -233,6 +233,9 @@ class ClusterService(StatefulResource):
             raise AckModuleError('name is required to create a cluster')
         if not p['cluster_type']:
             raise AckModuleError('cluster_type is required to create a cluster (one of %s)' % ', '.join(CLUSTER_TYPES))
+        if not self.client.region:
+            raise AckModuleError('a region is required to create a cluster: set alicloud_region, '
+                                 'ALIBABA_CLOUD_REGION_ID or ALICLOUD_REGION, or region_id in the profile')
         if p['login_password'] is not None and not _strong(p['login_password']):
             raise AckModuleError('login_password must be 8 to 30 characters and contain three of: upper case '
                                  'letters, lower case letters, digits, special characters')

@@ -199,3 +199,10 @@ def test_name_lookup_stays_in_the_region(playbook):
       - found.results[1].clusters[0].region_id == 'cn-beijing'
 """)
     assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_create_without_a_region_is_refused_before_any_write(playbook, emulator):
+    result = playbook.run_tasks(CREATE.format(extra='key_pair: k1'), ALIBABA_CLOUD_REGION_ID='')
+    assert result.returncode != 0
+    assert 'a region is required to create a cluster' in result.stdout
+    assert emulator.stats().get('CreateCluster', 0) == 0
