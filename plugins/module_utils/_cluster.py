@@ -245,6 +245,10 @@ class ClusterService(StatefulResource):
         if len(cidrs) == 2 and cidrs[0][1].overlaps(cidrs[1][1]):
             raise AckModuleError('container_cidr %s overlaps service_cidr %s' % (p['container_cidr'], p['service_cidr']))
 
+    def delete_view(self, current):
+        keys = ('cluster_id', 'name', 'cluster_type', 'state', 'region_id', 'current_version')
+        return dict((k, current.get(k)) for k in keys)
+
     def create_view(self):
         """The create request as the diff shows it: no password, no token."""
         return dict((k, v) for k, v in self.create_body().items() if k not in ('login_password', 'client_token'))

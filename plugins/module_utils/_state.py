@@ -50,6 +50,10 @@ class StatefulResource(object):
         """What an update must send; default: every differing compared option."""
         return differences(self.current_view(current), wanted)
 
+    def delete_view(self, current):
+        """What the diff shows as going away; default: the compared options."""
+        return self.current_view(current)
+
     def create_view(self):
         """What the diff shows for a create; default: the compared options."""
         return self.wanted()
@@ -127,7 +131,7 @@ class StatefulResource(object):
     def _absent(self, current):
         if current is None:
             return self._result(False, None, {}, {})
-        before = self.current_view(current)
+        before = self.delete_view(current)
         self.check_delete(current)
         if self.ack.check_mode:
             return self._result(True, current, before, {})
