@@ -38,7 +38,7 @@ print(re.search(r\"pip='([0-9.]+)'\", inspect.getsource(r.get_venv_packages)).gr
     # ansible-test needs a real path ending in ansible_collections/<ns>/<name>: lay a copy out there.
     rm -rf "$COLL"
     mkdir -p "$COLL"
-    tar -C "$ROOT" --exclude=./.venv --exclude=./.build --exclude=./.git --exclude=./tests/output \
+    tar -C "$ROOT" --exclude=./.venv --exclude=./.git --exclude=./tests/output \
         --exclude=__pycache__ --exclude=.pytest_cache --exclude='*.tar.gz' -cf - . | tar -C "$COLL" -xf -
     export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS
     # the spec beside the repository, when there is one (the signer tests also carry their own copy)

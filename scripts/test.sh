@@ -10,7 +10,7 @@ sanity() {
     local dir=$BUILD/sanity/ansible_collections/alicloud/ack
     rm -rf "$dir"
     mkdir -p "$dir"
-    tar -C "$COLL" --exclude=./emulator --exclude=./tests/emulator --exclude=./scripts --exclude=./benchmarks \
+    tar -C "$COLL" --exclude=./emulator --exclude=./tests/emulator --exclude=./scripts \
         -cf - . | tar -C "$dir" -xf -
     say "ansible-test sanity"
     # pip's notes about this machine's unused local indexes are noise: drop them
@@ -42,7 +42,7 @@ build() {
     ANSIBLE_COLLECTIONS_PATH=$out/installed ansible-galaxy collection install --force -p "$out/installed" \
         "$out"/alicloud-ack-*.tar.gz > /dev/null
     test -f "$out/installed/ansible_collections/alicloud/ack/plugins/module_utils/_client.py"
-    if tar -tzf "$out"/alicloud-ack-*.tar.gz | grep -E '^(emulator|scripts|\.venv|tests/output)/' ; then
+    if tar -tzf "$out"/alicloud-ack-*.tar.gz | grep -E '^(emulator|scripts|tests/emulator|\.venv|tests/output)/' ; then
         echo "dev-only files in the tarball" >&2
         return 1
     fi
