@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Module base: shared options, the client built from them, and errors turned into failures."""
+"""Module base: shared options, the client and the task's one waiter, errors turned into failures."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -11,12 +11,12 @@ from ansible_collections.alicloud.ack.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     AckApiError,
-    AckClient,
 )
-from ansible_collections.alicloud.ack.plugins.module_utils._credentials import (
-    CredentialsError,
-    resolve_credentials,
-)
+from ansible_collections.alicloud.ack.plugins.module_utils._connect import NUMBERS, check_numbers, client_from_options
+from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError, one_line
+from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Waiter
+
+__all__ = ['AckModule', 'AckModuleError', 'AUTH_ARGSPEC', 'WAIT_ARGSPEC']
 
 AUTH_ARGSPEC = dict(
     alicloud_access_key=dict(type='str', aliases=['access_key'], no_log=False),
@@ -28,79 +28,62 @@ AUTH_ARGSPEC = dict(
     endpoint=dict(type='str', fallback=(env_fallback, ['ALIBABA_CLOUD_ACK_ENDPOINT'])),
     signature_version=dict(type='str', choices=['v1', 'v3'], default='v1'),
     validate_certs=dict(type='bool', default=True),
-    connect_timeout=dict(type='int', default=10),
-    read_timeout=dict(type='int', default=60),
-    api_retries=dict(type='int', default=5),
-    api_retry_max_delay=dict(type='int', default=30),
 )
+AUTH_ARGSPEC.update((name, dict(type='int', default=default)) for name, (default, _) in NUMBERS.items())
 
 WAIT_ARGSPEC = dict(
     wait=dict(type='bool', default=True),
     wait_timeout=dict(type='int', default=3600),
     wait_sleep=dict(type='float', default=10),
 )
-
-
-class AckModuleError(Exception):
-    """A user-facing failure that is not an API error (bad input, timeout, conflict)."""
-
-    def __init__(self, msg, **extra):
-        super(AckModuleError, self).__init__(msg)
-        self.msg = msg
-        self.extra = extra
+WAIT_MINIMUMS = dict(wait_timeout=1, wait_sleep=0.01)
 
 
 class AckModule(object):
-    """AnsibleModule plus an AckClient; every error leaves as one fail_json line with data."""
+    """AnsibleModule plus an AckClient and one Waiter; every error leaves as one fail_json line with data."""
 
-    def __init__(self, argument_spec, wait=False, **kwargs):
+    def __init__(self, argument_spec, wait=False, wait_timeout=None, **kwargs):
         spec = dict(AUTH_ARGSPEC)
         if wait:
             spec.update(WAIT_ARGSPEC)
+            if wait_timeout is not None:
+                spec['wait_timeout'] = dict(type='int', default=wait_timeout)
         spec.update(argument_spec)
         kwargs.setdefault('supports_check_mode', True)
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.module.params
-        self.check_mode = self.module.check_mode
+        self.check_mode = self.module.check_mode  # read here once; only the executor acts on it
         self.want_diff = self.module._diff
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
+        self._waiter = None
+
+    @property
+    def wait(self):
+        return bool(self.params.get('wait', False))  # modules without wait options never wait
 
     @property
     def client(self):
         if self._client is None:
-            p = self.params
-            try:
-                creds = resolve_credentials(
-                    access_key=p['alicloud_access_key'],
-                    secret_key=p['alicloud_secret_key'],
-                    security_token=p['alicloud_security_token'],
-                    region=p['alicloud_region'],
-                    profile=p['profile'],
-                    shared_credentials_file=p['shared_credentials_file'],
-                )
-            except CredentialsError as e:
-                raise AckModuleError(str(e))
-            self._client = AckClient(
-                creds,
-                endpoint=p['endpoint'],
-                region=creds.region,
-                signature_version=p['signature_version'],
-                validate_certs=p['validate_certs'],
-                connect_timeout=p['connect_timeout'],
-                read_timeout=p['read_timeout'],
-                api_retries=p['api_retries'],
-                api_retry_max_delay=p['api_retry_max_delay'],
-            )
+            self._client = client_from_options(self.params)
         return self._client
+
+    @property
+    def waiter(self):
+        """The task's one deadline: every wait of the task draws on the same wait_timeout."""
+        if self._waiter is None:
+            self._waiter = Waiter(self.params.get('wait_timeout') or 3600, self.params.get('wait_sleep') or 10)
+        return self._waiter
 
     def run(self, func):
         """Run func(self) -> result dict, exit with it, or fail with the error as data."""
         try:
+            check_numbers(self.params, WAIT_MINIMUMS)
+            self.client  # bad connection options fail before anything else
             result = func(self)
         except AckApiError as e:
-            self.module.fail_json(msg=str(e), error=e.to_dict())
+            self.module.fail_json(msg=one_line(e), error=e.to_dict())
         except AckModuleError as e:
             self.module.fail_json(msg=e.msg, **e.extra)
         finally:

@@ -21,13 +21,24 @@ except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from ansible_collections.alicloud.ack.plugins.module_utils._signer import clean_query, sign_request
 
 DEFAULT_USER_AGENT = 'alicloud.ack-ansible-collection'
 THROTTLING_CODES = ('Rejected.Throttling', 'QPS Limit Exceeded')
-SAFE_METHODS = ('GET', 'HEAD', 'DELETE')
+SAFE_METHODS = ('GET', 'HEAD')
+# Writes that give the same result when repeated: retried after a 5xx or a lost answer, like reads.
+# Every other write (ScaleOutCluster, AttachInstances, InstallClusterAddons, UpgradeClusterAddons, UpgradeCluster,
+# CreateTemplate, DeleteClusterNodes, pause/resume/cancel, ...) is sent once unless it carries an idempotency token;
+# after an ambiguous failure the executor reads again and decides (see _plan.Step.recheck).
+REPEATABLE = frozenset([
+    'ModifyCluster',          # sets fields
+    'ModifyClusterTags',      # replaces the whole tag set
+    'DeleteCluster',          # a repeat meets `deleting` or ErrorClusterNotFound: the caller takes that as done
+    'UpdateTemplate',         # replaces the template's fields
+    'DeleteTemplate',
+])
 # urllib3 exceptions that mean no byte of the request reached the server
 CONNECT_FAILURES = ('NewConnectionError', 'ConnectTimeoutError', 'NameResolutionError')
 RETRYABLE_EXCEPTIONS = ('ConnectionError', 'Timeout')
@@ -44,6 +55,8 @@ class AckApiError(Exception):
         self.http_status = http_status
         self.request_id = request_id
         self.retry_after = retry_after  # seconds asked by x-acs-retry-after, or None
+        self.maybe_applied = False  # a write whose answer was lost or broken: it may have taken effect
+        self.repeated = False  # this answer came to a repeat of a call that may have been applied
         super(AckApiError, self).__init__(self._line())
 
     def _line(self):
@@ -53,7 +66,7 @@ class AckApiError(Exception):
         if self.request_id:
             extra.append('request id %s' % self.request_id)
         tail = ' (%s)' % ', '.join(extra) if extra else ''
-        return '%s failed: %s: %s%s' % (self.operation, self.code, self.message, tail)
+        return ' '.join(('%s failed: %s: %s%s' % (self.operation, self.code, self.message, tail)).split())
 
     def __str__(self):
         return self._line()
@@ -166,6 +179,16 @@ def _endpoint(endpoint, region):
     return endpoint.rstrip('/')
 
 
+def expand_path(template, args):
+    """Fill each `{}` of template with one argument, percent-encoded whole ('/' and '.' too)."""
+    if template.count('{}') != len(args):
+        raise ValueError('path %s takes %d arguments, got %d' % (template, template.count('{}'), len(args)))
+    if any(str(a) in ('', '.', '..') for a in args):
+        raise ValueError('a path argument may not be empty, "." or ".."')
+    quoted = [quote(str(a), safe='') for a in args]
+    return template.replace('%', '%%').replace('{}', '%s') % tuple(quoted)
+
+
 def _encode_body(body):
     if body is None:
         return None
@@ -231,31 +254,51 @@ class AckClient(object):
         self.last_request_id = _request_id(response.headers, data)
         return data
 
-    def _should_retry(self, error, not_sent, method, idempotent):
+    @staticmethod
+    def _ambiguous(error, not_sent):
+        """The request reached ACK and no clear answer came back: it may have been applied."""
+        return not not_sent and not error.throttled and (error.server_error or error.code in RETRYABLE_EXCEPTIONS)
+
+    def _should_retry(self, error, not_sent, repeatable):
         if not_sent or error.throttled:
             return True  # never reached ACK, or refused by the gateway: not applied
-        if not (idempotent or method in SAFE_METHODS):
-            return False
-        return error.server_error or error.code in RETRYABLE_EXCEPTIONS
+        return repeatable and self._ambiguous(error, not_sent)
 
     def _delay(self, error, attempt):
         if error.retry_after is not None:
             return error.retry_after
         return backoff_delay(attempt, self.retry_base_delay, self.api_retry_max_delay)
 
-    def call(self, operation, method, path, query=None, body=None, idempotent=False):
-        """Call one operation; returns the parsed JSON answer (None when empty). Raises AckApiError."""
+    def call(self, operation, method, path, *path_args, **kwargs):
+        """Call one operation; returns the parsed JSON answer (None when empty). Raises AckApiError.
+
+        path is a template whose `{}` take path_args, each percent-encoded whole (an id is never path).
+        kwargs: query, body, idempotent (the request carries an idempotency token), absent (error codes that mean
+        "no such resource": the call returns None for them; never gateway or authentication codes).
+        """
+        query = clean_query(kwargs.get('query'))
+        body_bytes = _encode_body(kwargs.get('body'))
+        absent = kwargs.get('absent') or ()
         method = method.upper()
-        query = clean_query(query)
-        body_bytes = _encode_body(body)
+        repeatable = method in SAFE_METHODS or operation in REPEATABLE or bool(kwargs.get('idempotent'))
+        try:
+            path = expand_path(path, path_args)
+        except ValueError as e:
+            raise AckApiError(operation, 'InvalidPathArgument', str(e))  # refused here: nothing is sent
         attempt = 0
+        uncertain = False
         while True:
             try:
                 return self._send(operation, method, path, query, body_bytes)
             except _Failure as failure:
                 error, not_sent = failure.error, failure.not_sent
             self.last_request_id = error.request_id
-            if attempt >= self.api_retries or not self._should_retry(error, not_sent, method, idempotent):
+            error.repeated = uncertain
+            if error.code in absent and error.http_status is not None and error.http_status < 500:
+                return None
+            uncertain = uncertain or (method not in SAFE_METHODS and self._ambiguous(error, not_sent))
+            if attempt >= self.api_retries or not self._should_retry(error, not_sent, repeatable):
+                error.maybe_applied = uncertain
                 raise error  # outside the except block: no chained internal exception
             self.sleep(self._delay(error, attempt))
             attempt += 1
@@ -268,7 +311,7 @@ class AckClient(object):
         for number in range(1, MAX_PAGES + 1):
             query[number_param] = number
             query[size_param] = page_size
-            answer = self.call(operation, 'GET', path, query) or {}
+            answer = self.call(operation, 'GET', path, query=query) or {}
             items = answer.get(items_key) or []
             yield from items
             seen += len(items)

@@ -6,22 +6,21 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
-import ipaddress
 import json
-import re
 
-from ansible_collections.alicloud.ack.plugins.module_utils._base import AckModuleError
-from ansible_collections.alicloud.ack.plugins.module_utils._client import AckApiError
-from ansible_collections.alicloud.ack.plugins.module_utils._state import StatefulResource, differences, user_set
+from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import (
+    ClusterRef,
+    cluster_gone,
+    cluster_running,
+    describe_cluster,
+)
+from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
+from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step, task_id_of
+from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_password, network
 from ansible_collections.alicloud.ack.plugins.module_utils._tags import dict_to_tags, is_system, merge_tags, tags_to_dict
-from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Waiter
+from ansible_collections.alicloud.ack.plugins.module_utils._waiter import task_done
 
 CLUSTER_TYPES = ['Kubernetes', 'ManagedKubernetes', 'Ask']
-GONE = ('deleted',)
-FAILED = ('failed', 'delete_failed')
-# States a cluster leaves by itself soon: with wait, a task waits for running before comparing.
-# (upgrading is left out: an upgrade can be paused for days.)
-SETTLING = ('initial', 'updating', 'scaling', 'removing', 'draining', 'waiting')
 
 _DISK = dict(category=dict(type='str', required=True), size=dict(type='int', required=True),
              encrypted=dict(type='bool'), performance_level=dict(type='str'))
@@ -101,6 +100,8 @@ MODIFIABLE = dict(
 )
 # ingress_domain_rebinding is an action that goes with ingress_loadbalancer_id, not a state to compare.
 NOT_COMPARED = ('ingress_domain_rebinding',)
+# Modifiable options CreateCluster does not take: a create applies them with a follow-up ModifyCluster.
+AFTER_CREATE = ('api_server_eip', 'api_server_eip_id', 'ingress_loadbalancer_id')
 
 # Create-only options the cluster detail reports back, so a difference can be named: option -> detail key.
 VISIBLE = dict(
@@ -124,32 +125,14 @@ ARGSPEC.update(CREATE_ONLY)
 ARGSPEC.update(MODIFIABLE)
 
 
-def find_clusters(client, name=None, cluster_type=None, cluster_id=None):
-    """Clusters of the client's region matching exactly, all pages followed (DescribeClustersV1); deleted ones
-    left out."""
-    query = {'name': name, 'cluster_type': cluster_type, 'cluster_id': cluster_id, 'region_id': client.region}
-    found = []
-    for c in client.paginate_pages('DescribeClustersV1', '/api/v1/clusters', query, 'clusters'):
-        if name is not None and c.get('name') != name:
-            continue
-        if cluster_type is not None and c.get('cluster_type') != cluster_type:
-            continue
-        if cluster_id is not None and c.get('cluster_id') != cluster_id:
-            continue
-        if c.get('state') in GONE:
-            continue
-        found.append(c)
-    return found
+def user_set(options):
+    """Drop options the user did not set (None)."""
+    return dict((k, v) for k, v in options.items() if v is not None)
 
 
-def describe_cluster(client, cluster_id):
-    """Cluster detail, or None when the cluster does not exist."""
-    try:
-        return client.call('DescribeClusterDetail', 'GET', '/clusters/%s' % cluster_id)
-    except AckApiError as e:
-        if e.http_status == 404 or e.code == 'ErrorClusterNotFound':
-            return None
-        raise
+def differences(current, wanted):
+    """Keys of `wanted` whose value differs from `current` (only keys the user set are compared)."""
+    return dict((k, v) for k, v in wanted.items() if current.get(k) != v)
 
 
 def _token(body):
@@ -158,37 +141,23 @@ def _token(body):
     return 'ansible-%s' % digest[:32]
 
 
-class ClusterService(StatefulResource):
+class ClusterPlanner(object):
+    """Decides what a cluster task does: create (plus follow-up settings), update in place, tag, delete."""
 
-    result_key = 'cluster'
-    immutable = tuple(VISIBLE)
+    def __init__(self, ack):
+        self.ack = ack
+        self.params = ack.params
+        self.client = ack.client
+        self.ref = ClusterRef(ack, cluster_type=self.params['cluster_type'])
+        self.cluster_id = self.ref.cluster_id
 
-    # ---- lookup -----------------------------------------------------------------------
-    def find(self):
-        """The cluster, once it has settled when wait is on; a cluster being deleted counts as absent."""
-        cluster = self.lookup()
-        state = (cluster or {}).get('state')
-        if state == 'deleting':
-            if self.params['wait']:
-                self.wait_gone(cluster['cluster_id'])
-            return None
-        if state in SETTLING and self.params['wait']:
-            return self.settle(cluster['cluster_id'])
-        return cluster
-
-    def lookup(self):
-        p = self.params
-        if p['cluster_id']:
-            return describe_cluster(self.client, p['cluster_id'])
-        if not p['name']:
-            raise AckModuleError('one of cluster_id or name is required')
-        found = find_clusters(self.client, name=p['name'], cluster_type=p['cluster_type'])
-        if len(found) > 1:
-            raise AckModuleError('%d clusters are named %r: %s; set cluster_id (or cluster_type) to choose one' % (
-                len(found), p['name'], ', '.join(sorted(c['cluster_id'] for c in found))))
-        if not found:
-            return None
-        return describe_cluster(self.client, found[0]['cluster_id'])
+    def plan(self):
+        current = self.ref.find()
+        if self.params['state'] == 'absent':
+            return self.plan_absent(current)
+        if current is None:
+            return self.plan_create()
+        return self.plan_update(current)
 
     # ---- comparison -------------------------------------------------------------------
     def wanted(self):
@@ -207,8 +176,7 @@ class ClusterService(StatefulResource):
             view['tags'] = tags_to_dict(current.get('tags'), user_only=True)
         return view
 
-    def changes(self, current, wanted):
-        view = self.current_view(current)
+    def changes(self, current, wanted, view):
         # A create-only option the detail does not report cannot be compared: it is used at creation only.
         compared = dict((k, v) for k, v in wanted.items()
                         if k != 'tags' and (k not in VISIBLE or VISIBLE[k] in current))
@@ -220,12 +188,83 @@ class ClusterService(StatefulResource):
         if 'name' in changes:
             raise AckModuleError('cluster %s is named %r, wanted %r: this module does not rename clusters' % (
                 current.get('cluster_id'), current.get('name'), wanted['name']), cluster=current)
+        fixed = sorted(k for k in changes if k in VISIBLE)
+        if fixed:
+            why = ['%s is %r, wanted %r%s' % (k, view.get(k), changes[k], ' (%s)' % HINTS[k] if k in HINTS else '')
+                   for k in fixed]
+            raise AckModuleError('cannot change %s of an existing cluster in place: %s' % (
+                ', '.join(fixed), '; '.join(why)), cluster=current)
         return changes
 
-    def hint(self, option):
-        return HINTS.get(option)
+    # ---- steps ------------------------------------------------------------------------
+    def settled(self, cluster_id):
+        """The conditions after a write on a cluster: its task (when it has one), then the cluster running."""
+        return lambda answer: ([task_done(self.client, task_id_of(answer))] if task_id_of(answer) else []) + [
+            cluster_running(self.client, cluster_id())]
 
-    # ---- writes -----------------------------------------------------------------------
+    def modify_step(self, cluster_id, fields, label='ModifyCluster'):
+        """ModifyCluster with fields (a dict, or a function returning one at run time; empty: no call)."""
+        def run():
+            body = fields() if callable(fields) else fields
+            if not body:
+                return None
+            return self.client.call('ModifyCluster', 'PUT', '/api/v2/clusters/{}', cluster_id(), body=body)
+        return Step(label, run, until=self.settled(cluster_id))
+
+    def read(self, cluster_id):
+        return lambda answers: describe_cluster(self.client, cluster_id())
+
+    # ---- present ----------------------------------------------------------------------
+    def plan_create(self):
+        if self.cluster_id:
+            raise AckModuleError('cluster %s was not found; to create a cluster give its name (and no cluster_id)'
+                                 % self.cluster_id)
+        self.check_create()
+        created = {}
+        cluster_id = lambda: created['cluster_id']  # noqa: E731
+
+        def create():
+            answer = self.client.call('CreateCluster', 'POST', '/clusters', body=self.create_body(), idempotent=True)
+            created['cluster_id'] = answer['cluster_id']
+            return answer
+
+        steps = [Step('CreateCluster', create, until=self.settled(cluster_id))]
+        after = self.create_view()
+        later = user_set(dict((k, self.params[k]) for k in AFTER_CREATE))
+        if later:
+            after.update(later)
+            steps.append(self.modify_step(cluster_id, lambda: self.follow_up(created['cluster_id'], later)))
+        return Plan('cluster', None, {}, after, steps, finish=self.read(cluster_id))
+
+    def follow_up(self, cluster_id, later):
+        """What of `later` the new cluster does not already have (read after the create settled)."""
+        cluster = describe_cluster(self.client, cluster_id) or {}
+        fields = dict((k, v) for k, v in later.items() if cluster.get(k) != v)
+        if fields.get('ingress_loadbalancer_id') and self.params['ingress_domain_rebinding'] is not None:
+            fields['ingress_domain_rebinding'] = self.params['ingress_domain_rebinding']
+        return fields
+
+    def plan_update(self, current):
+        cluster_id = current['cluster_id']
+        wanted = self.wanted()
+        before = self.current_view(current)
+        changes = self.changes(current, wanted, before)
+        after = dict(before)
+        after.update(changes)
+        steps = []
+        modify = dict((k, v) for k, v in changes.items() if k in MODIFIABLE)
+        if modify:
+            if 'ingress_loadbalancer_id' in modify and self.params['ingress_domain_rebinding'] is not None:
+                modify['ingress_domain_rebinding'] = self.params['ingress_domain_rebinding']
+            steps.append(self.modify_step(lambda: cluster_id, modify))
+        if 'tags' in changes:
+            system = [t for t in current.get('tags') or [] if is_system(t.get('key'))]
+            tags = system + dict_to_tags(changes['tags'])
+            steps.append(Step('ModifyClusterTags', lambda: self.client.call(
+                'ModifyClusterTags', 'POST', '/clusters/{}/tags', cluster_id, body=tags),
+                until=self.settled(lambda: cluster_id)))
+        return Plan('cluster', current, before, after, steps, finish=self.read(lambda: cluster_id))
+
     def check_create(self):
         """Refuse, before any write, inputs ACK would refuse: the cheap rules of the reference."""
         p = self.params
@@ -236,18 +275,12 @@ class ClusterService(StatefulResource):
         if not self.client.region:
             raise AckModuleError('a region is required to create a cluster: set alicloud_region, '
                                  'ALIBABA_CLOUD_REGION_ID or ALICLOUD_REGION, or region_id in the profile')
-        if p['login_password'] is not None and not _strong(p['login_password']):
-            raise AckModuleError('login_password must be 8 to 30 characters and contain three of: upper case '
-                                 'letters, lower case letters, digits, special characters')
+        check_password('login_password', p['login_password'])
         if p['num_of_nodes'] is not None and p['num_of_nodes'] < 0:
             raise AckModuleError('num_of_nodes must not be negative, got %d' % p['num_of_nodes'])
-        cidrs = [(k, _network(k, p[k])) for k in ('container_cidr', 'service_cidr') if p[k]]
+        cidrs = [(k, network(k, p[k])) for k in ('container_cidr', 'service_cidr') if p[k]]
         if len(cidrs) == 2 and cidrs[0][1].overlaps(cidrs[1][1]):
             raise AckModuleError('container_cidr %s overlaps service_cidr %s' % (p['container_cidr'], p['service_cidr']))
-
-    def delete_view(self, current):
-        keys = ('cluster_id', 'name', 'cluster_type', 'state', 'region_id', 'current_version')
-        return dict((k, current.get(k)) for k in keys)
 
     def create_view(self):
         """The create request as the diff shows it: no password, no token."""
@@ -268,89 +301,25 @@ class ClusterService(StatefulResource):
         body['client_token'] = p['client_token'] or _token(secret_free)
         return body
 
-    def create(self):
-        answer = self.client.call('CreateCluster', 'POST', '/clusters', body=self.create_body(), idempotent=True)
-        cluster_id, task_id = answer['cluster_id'], answer.get('task_id')
-        return self.settle(cluster_id, task_id), task_id
-
-    def update(self, current, changes):
+    # ---- absent -----------------------------------------------------------------------
+    def plan_absent(self, current):
+        if current is None:
+            return Plan('cluster')
         cluster_id = current['cluster_id']
-        task_ids = []
-        modify = dict((k, v) for k, v in changes.items() if k in MODIFIABLE)
-        if modify:
-            if 'ingress_loadbalancer_id' in modify and self.params['ingress_domain_rebinding'] is not None:
-                modify['ingress_domain_rebinding'] = self.params['ingress_domain_rebinding']
-            task_ids.append(self.modify(cluster_id, modify))
-        if 'tags' in changes:
-            system = [t for t in current.get('tags') or [] if is_system(t.get('key'))]
-            tags = system + dict_to_tags(changes['tags'])
-            answer = self.client.call('ModifyClusterTags', 'POST', '/clusters/%s/tags' % cluster_id, body=tags)
-            task_ids.append((answer or {}).get('task_id'))
-        task_ids = [t for t in task_ids if t]
-        return self.settle(cluster_id, *task_ids), (task_ids[-1] if task_ids else None)
-
-    def modify(self, cluster_id, fields):
-        answer = self.client.call('ModifyCluster', 'PUT', '/api/v2/clusters/%s' % cluster_id, body=fields)
-        return (answer or {}).get('task_id')
-
-    def check_delete(self, current):
-        if current.get('deletion_protection') and self.params['deletion_protection'] is not False:
-            raise AckModuleError(
-                'cluster %s has deletion protection; set deletion_protection: false in this task to turn it off '
-                'and delete the cluster' % current['cluster_id'], cluster=current)
-
-    def prepare_delete(self, current):
+        keys = ('cluster_id', 'name', 'cluster_type', 'state', 'region_id', 'current_version')
+        before = dict((k, current.get(k)) for k in keys)
+        steps = []
         if current.get('deletion_protection'):
-            self.settle(current['cluster_id'], self.modify(current['cluster_id'], {'deletion_protection': False}))
-
-    def delete(self, current):
-        cluster_id = current['cluster_id']
-        answer = self.client.call('DeleteCluster', 'DELETE', '/clusters/%s' % cluster_id)
-        task_id = (answer or {}).get('task_id')
-        if self.params['wait']:
-            self.wait_gone(cluster_id)
-        return task_id
-
-    # ---- waiting ----------------------------------------------------------------------
-    def waiter(self):
-        return Waiter(self.params['wait_timeout'], self.params['wait_sleep'])
-
-    def wait_gone(self, cluster_id):
-        self.waiter().until(lambda: describe_cluster(self.client, cluster_id),
-                            lambda c: c is None or c.get('state') in GONE,
-                            'cluster %s to be deleted' % cluster_id,
-                            lambda c: _failure(c, 'deleted'))
-
-    def settle(self, cluster_id, *task_ids):
-        """With wait: follow the tasks, then the cluster until running. Returns the cluster detail."""
-        if not self.params['wait']:
-            return describe_cluster(self.client, cluster_id)
-        waiter = self.waiter()
-        for task_id in task_ids:
-            if task_id:
-                waiter.task(self.client, task_id)
-        return waiter.until(lambda: describe_cluster(self.client, cluster_id),
-                            lambda c: c is not None and c.get('state') == 'running',
-                            'cluster %s to be running' % cluster_id,
-                            lambda c: _failure(c, 'running'))
-
-
-def _failure(cluster, goal):
-    if cluster is not None and cluster.get('state') in FAILED:
-        return 'cluster %s is %s while waiting for it to be %s' % (cluster.get('cluster_id'), cluster['state'], goal)
-    return None
-
-
-def _strong(password):
-    kinds = [r'[A-Z]', r'[a-z]', r'[0-9]', r'[^A-Za-z0-9]']
-    return 8 <= len(password) <= 30 and sum(1 for k in kinds if re.search(k, password)) >= 3
-
-
-def _network(option, value):
-    try:
-        return ipaddress.ip_network(value, strict=False)
-    except ValueError:
-        raise AckModuleError('%s is not a CIDR block: %r' % (option, value))
+            if self.params['deletion_protection'] is not False:
+                raise AckModuleError(
+                    'cluster %s has deletion protection; set deletion_protection: false in this task to turn it off '
+                    'and delete the cluster' % cluster_id, cluster=current)
+            steps.append(self.modify_step(lambda: cluster_id, {'deletion_protection': False}))
+        steps.append(Step('DeleteCluster', lambda: self.client.call('DeleteCluster', 'DELETE', '/clusters/{}',
+                                                                     cluster_id),
+                          until=lambda answer: [cluster_gone(self.client, cluster_id)],
+                          done_codes=('ErrorClusterNotFound', 'InvalidStatus.ClusterState')))
+        return Plan('cluster', current, before, {}, steps)
 
 
 def _clean(value):

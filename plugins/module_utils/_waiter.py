@@ -1,53 +1,84 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Waiting: follow a task, then a resource's state, within wait_timeout, polling every wait_sleep."""
+"""Waiting as data: named conditions, and one Waiter (one deadline) per task that every wait draws on."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import time
 
-from ansible_collections.alicloud.ack.plugins.module_utils._base import AckModuleError
+from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 
 TASK_DONE = ('success', 'succeeded', 'finished')
 TASK_FAILED = ('fail', 'failed', 'canceled', 'cancelled')
 
 
+class Condition(object):
+    """A named wait. poll() reads the API; done(value) says it holds; failed(value) returns a message when it
+    never will; show(value) says what was seen, for the timeout message."""
+
+    def __init__(self, what, poll, done, failed=None, show=None):
+        self.what = what
+        self.poll = poll
+        self.done = done
+        self.failed = failed or (lambda value: None)
+        self.show = show or _show
+
+    def __repr__(self):
+        return 'Condition(%r)' % self.what
+
+
+def _show(value):
+    if isinstance(value, dict):
+        for key in ('state', 'status'):
+            if value.get(key):
+                return '%s %s' % (key, value[key])
+    return 'nothing' if value is None else str(value)[:200]
+
+
 class Waiter(object):
-    """One deadline for a whole wait (task, then state), so waits never hang past wait_timeout."""
+    """One deadline for the whole task, so waits never add up past wait_timeout."""
 
     def __init__(self, timeout, sleep, clock=time.monotonic, pause=time.sleep):
-        self.deadline = clock() + timeout
+        self.started = clock()
+        self.deadline = self.started + timeout
         self.timeout = timeout
         self.sleep = sleep
         self.clock = clock
         self.pause = pause
 
-    def until(self, poll, done, what, failed=None):
-        """Call poll() until done(value); raise on failed(value) -> message, or on timeout."""
+    def left(self):
+        return self.deadline - self.clock()
+
+    def wait(self, condition):
+        """Poll until the condition holds; raise AckModuleError when it fails or the task's time is up."""
         while True:
-            value = poll()
-            if done(value):
+            value = condition.poll()
+            if condition.done(value):
                 return value
-            problem = failed(value) if failed else None
+            problem = condition.failed(value)
             if problem:
                 raise AckModuleError(problem, last_state=value)
-            left = self.deadline - self.clock()
+            left = self.left()
             if left <= 0:
-                raise AckModuleError('timed out after %ss waiting for %s' % (self.timeout, what), last_state=value)
-            self.pause(min(self.sleep, left))
+                raise AckModuleError('timed out after %ss (the wait_timeout of the whole task) waiting for %s; '
+                                     'last seen: %s' % (self.timeout, condition.what, condition.show(value)),
+                                     last_state=value)
+            self.pause(max(0, min(self.sleep, left)))
 
-    def task(self, client, task_id):
-        """Follow DescribeTaskInfo until the task succeeds; a failed task fails with its own error."""
-        def poll():
-            return client.call('DescribeTaskInfo', 'GET', '/tasks/%s' % task_id) or {}
+    def until(self, poll, done, what, failed=None):
+        return self.wait(Condition(what, poll, done, failed))
 
-        def failed(task):
-            if str(task.get('state', '')).lower() in TASK_FAILED:
-                err = task.get('error') or {}
-                detail = err.get('message') or err.get('code') or 'no error given'
-                return 'task %s %s: %s' % (task_id, task.get('state'), detail)
-            return None
 
-        return self.until(poll, lambda t: str(t.get('state', '')).lower() in TASK_DONE,
-                          'task %s' % task_id, failed)
+def task_done(client, task_id):
+    """DescribeTaskInfo until the task succeeds; a failed task fails with its own error."""
+    def failed(task):
+        if str(task.get('state', '')).lower() in TASK_FAILED:
+            err = task.get('error') or {}
+            detail = err.get('message') or err.get('code') or 'no error given'
+            return 'task %s %s: %s' % (task_id, task.get('state'), detail)
+        return None
+
+    return Condition('task %s to finish' % task_id,
+                     lambda: client.call('DescribeTaskInfo', 'GET', '/tasks/{}', task_id) or {},
+                     lambda t: str(t.get('state', '')).lower() in TASK_DONE, failed)

@@ -452,13 +452,14 @@ error:
 '''
 
 from ansible_collections.alicloud.ack.plugins.module_utils._base import AckModule
-from ansible_collections.alicloud.ack.plugins.module_utils._cluster import ARGSPEC, ClusterService
+from ansible_collections.alicloud.ack.plugins.module_utils._cluster import ARGSPEC, ClusterPlanner
+from ansible_collections.alicloud.ack.plugins.module_utils._plan import execute
 
 
 def main():
     ack = AckModule(ARGSPEC, wait=True, mutually_exclusive=[('key_pair', 'login_password')],
                     required_one_of=[('cluster_id', 'name')])
-    ack.run(lambda ack: ClusterService(ack).ensure(ack.params['state']))
+    ack.run(lambda ack: execute(ack, ClusterPlanner(ack).plan()))
 
 
 if __name__ == '__main__':

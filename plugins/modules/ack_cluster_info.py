@@ -19,7 +19,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Reads only; with O(kubeconfig_path) the file is not written in check mode.
+    description: Reads only. To write a kubeconfig file, use M(alicloud.ack.ack_kubeconfig).
   diff_mode:
     support: none
     description: Nothing changes.
@@ -42,7 +42,8 @@ options:
       - What to gather besides the cluster details.
       - V(resources), V(logs), V(external_agent) and V(kubeconfig) are added to each cluster under that key,
         V(tags) (ListTagResources) under C(tag_resources); V(quota) is returned once, as RV(quota).
-      - V(kubeconfig) holds credentials. Set C(no_log) on the task, or use O(kubeconfig_path).
+      - V(kubeconfig) holds credentials. Set C(no_log) on the task, or write it to a file with
+        M(alicloud.ack.ack_kubeconfig).
     type: list
     elements: str
     choices: [resources, logs, tags, quota, external_agent, kubeconfig]
@@ -56,12 +57,6 @@ options:
     description:
       - Minutes a temporary kubeconfig stays valid.
     type: int
-  kubeconfig_path:
-    description:
-      - Write the kubeconfig of the one matching cluster to this file, with mode 0600, instead of returning it.
-      - Needs V(kubeconfig) in O(gather) and exactly one matching cluster.
-      - The task reports a change when the file was created or its content or mode changed.
-    type: path
 '''
 
 EXAMPLES = r'''
@@ -75,18 +70,19 @@ EXAMPLES = r'''
     gather: [tags, resources, logs]
   register: prod
 
-- name: Save the kubeconfig of a cluster to a private file
+- name: The kubeconfig of a cluster, kept out of the log
   alicloud.ack.ack_cluster_info:
     cluster_id: "{{ prod.clusters[0].cluster_id }}"
     gather: [kubeconfig]
-    kubeconfig_path: ~/.kube/prod.yaml
+  no_log: true
+  register: prod_access
 '''
 
 RETURN = r'''
 clusters:
   description:
     - Matching clusters as the API gives them, with gathered subsets under C(resources), C(logs),
-      C(tag_resources), C(external_agent) and C(kubeconfig) (or C(kubeconfig_path) when written to a file).
+      C(tag_resources), C(external_agent) and C(kubeconfig) (with C(kubeconfig_expiration)).
   returned: always
   type: list
   elements: dict

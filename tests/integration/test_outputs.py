@@ -107,13 +107,12 @@ def test_no_secret_in_vvv_output(playbook, sts_emulator, tmp_path):
           '    alicloud_security_token: LeakTestSecurityTokenValue=='
     tasks = CREATE.replace('out-test', 'leak-test').format(extra=sts + '\n    login_password: LeakTest-Passw0rd!') + """  register: c
 - name: Kubeconfig to a file
-  alicloud.ack.ack_cluster_info:
+  alicloud.ack.ack_kubeconfig:
     alicloud_access_key: STS.LEAKTESTKEYID
     alicloud_secret_key: LeakTestSecretValue0123456789
     alicloud_security_token: LeakTestSecurityTokenValue==
     cluster_id: "{{ c.cluster.cluster_id }}"
-    gather: [kubeconfig]
-    kubeconfig_path: %s
+    path: %s
   register: k
 - name: Show everything
   ansible.builtin.debug:

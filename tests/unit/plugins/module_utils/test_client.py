@@ -11,6 +11,8 @@ import random
 import re
 import time
 
+from urllib.parse import unquote
+
 import pytest
 
 pytest.importorskip('requests', reason='the client needs requests')
@@ -292,13 +294,73 @@ def test_idempotent_post_is_retried():
         assert server.requests[0].body == server.requests[1].body
 
 
-@pytest.mark.parametrize('method', ['GET', 'DELETE'])
-def test_reads_and_deletes_retried_after_5xx(method):
+@pytest.mark.parametrize('operation,method', [('Op', 'GET'), ('DeleteCluster', 'DELETE'),
+                                              ('ModifyClusterTags', 'POST'), ('ModifyCluster', 'PUT')])
+def test_reads_and_repeatable_writes_retried_after_5xx(operation, method):
     app = sequence(ok({'Code': 'ServiceUnavailable', 'Message': 'm'}, 503), ok({}, 502), ok({'ok': True}))
     with ApiServer(app) as server:
         client = client_for(server)
-        assert client.call('Op', method, '/clusters/c1') == {'ok': True}
+        assert client.call(operation, method, '/clusters/c1') == {'ok': True}
         assert server.count == 3 and len(client.sleep) == 2
+
+
+@pytest.mark.parametrize('operation,method', [('DeleteClusterNodes', 'POST'), ('Op', 'DELETE'),
+                                              ('UpgradeCluster', 'POST'), ('InstallClusterAddons', 'POST')])
+def test_other_writes_sent_once_and_marked_maybe_applied(operation, method):
+    with ApiServer(lambda r: (503, {}, {'Code': 'ServiceUnavailable', 'Message': 'm'})) as server:
+        client = client_for(server)
+        with pytest.raises(AckApiError) as info:
+            client.call(operation, method, '/clusters/c1')
+        assert server.count == 1
+    assert info.value.maybe_applied and not info.value.repeated
+
+
+def test_a_repeat_that_meets_the_effect_says_so():
+    app = sequence(ok({'Code': 'ServiceUnavailable', 'Message': 'm'}, 503),
+                   ok({'code': 'ErrorClusterNotFound', 'message': 'gone'}, 404))
+    with ApiServer(app) as server:
+        with pytest.raises(AckApiError) as info:
+            client_for(server).call('DeleteCluster', 'DELETE', '/clusters/{}', 'c1')
+    assert info.value.repeated and info.value.code == 'ErrorClusterNotFound'
+
+
+@pytest.mark.parametrize('bad', ['../../etc/passwd', 'c1/../../clusters', 'a?b=c', 'x#y', 'a b', '%2F'])
+def test_path_arguments_never_change_the_path(bad):
+    seen = []
+
+    def app(request):
+        seen.append(request)
+        return 200, {}, {}
+    with ApiServer(app) as server:
+        client_for(server).call('DescribeClusterDetail', 'GET', '/clusters/{}', bad)
+    assert len(seen) == 1 and seen[0].path.startswith('/clusters/') and seen[0].path.count('/') == 2
+    assert seen[0].raw_query == '' and unquote(seen[0].path.split('/')[2]) == bad
+
+
+@pytest.mark.parametrize('bad', ['..', '.', ''])
+def test_dot_segments_are_refused_before_sending(bad):
+    with ApiServer(lambda r: (200, {}, {})) as server:
+        with pytest.raises(AckApiError) as info:
+            client_for(server).call('DescribeClusterDetail', 'GET', '/clusters/{}', bad)
+        assert server.count == 0
+    assert info.value.code == 'InvalidPathArgument'
+
+
+def test_gateway_not_found_is_never_absent():
+    with ApiServer(lambda r: (404, {}, {'Code': 'InvalidAccessKeyId.NotFound', 'Message': 'no key'})) as server:
+        client = client_for(server)
+        with pytest.raises(AckApiError) as info:
+            client.call('DescribeClusterDetail', 'GET', '/clusters/{}', 'c1', absent=('ErrorClusterNotFound',))
+    assert info.value.code == 'InvalidAccessKeyId.NotFound'
+    with ApiServer(lambda r: (404, {}, {'code': 'ErrorClusterNotFound', 'message': 'm'})) as server:
+        assert client_for(server).call('DescribeClusterDetail', 'GET', '/clusters/{}', 'c1',
+                                       absent=('ErrorClusterNotFound',)) is None
+
+
+def test_multiline_messages_fold_to_one_line():
+    error = AckApiError('Op', 'SignatureDoesNotMatch', 'string to sign:\nGET\n/x\n', 400, 'R1')
+    assert '\n' not in str(error) and 'string to sign: GET /x' in str(error)
+    assert error.to_dict()['message'].count('\n') == 3
 
 
 def test_retries_exhausted_raise_last_error():

@@ -1,7 +1,7 @@
 """Pure helpers of the state runner and tags (amazon.aws purge_tags semantics)."""
 import pytest
 
-from ansible_collections.alicloud.ack.plugins.module_utils._state import differences, user_set
+from ansible_collections.alicloud.ack.plugins.module_utils._cluster import differences, user_set
 from ansible_collections.alicloud.ack.plugins.module_utils._tags import dict_to_tags, is_system, merge_tags, tags_to_dict
 from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Waiter
 from ansible_collections.alicloud.ack.plugins.module_utils._base import AckModuleError

@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Connection options -> an AckClient, without AnsibleModule (modules and the inventory plugin share it)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from urllib.parse import urlsplit
+
+from ansible_collections.alicloud.ack.plugins.module_utils._client import AckClient
+from ansible_collections.alicloud.ack.plugins.module_utils._credentials import CredentialsError, resolve_credentials
+from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
+
+# name -> (default, smallest allowed). Options every module and the inventory plugin take.
+NUMBERS = dict(connect_timeout=(10, 1), read_timeout=(60, 1), api_retries=(10, 0), api_retry_max_delay=(20, 1))
+
+
+def check_endpoint(endpoint):
+    """Refuse an endpoint that is not an http(s) URL with a host, before any call."""
+    if endpoint is None:
+        return
+    url = endpoint if '://' in endpoint else 'https://' + endpoint
+    try:
+        parts = urlsplit(url)
+        parts.port  # raises ValueError on a bad port
+    except ValueError as e:
+        raise AckModuleError('endpoint %r is not a URL: %s' % (endpoint, e))
+    if parts.scheme not in ('http', 'https') or not parts.hostname or parts.query or parts.fragment:
+        raise AckModuleError('endpoint %r is not an http(s) URL with a host, such as https://cs.cn-hangzhou.aliyuncs.com'
+                             % endpoint)
+
+
+def check_numbers(options, minimums):
+    """Each option present and set must be at least its minimum; one line per failure, before any call."""
+    for name, smallest in minimums.items():
+        value = options.get(name)
+        if value is not None and value < smallest:
+            raise AckModuleError('%s must be at least %s, got %s' % (name, smallest, value))
+
+
+def client_from_options(options):
+    """An AckClient from the shared connection options (dict with the keys of the `alicloud.ack.ack` fragment;
+    missing keys take their defaults). Raises AckModuleError for bad options or missing credentials."""
+    get = options.get
+    check_endpoint(get('endpoint'))
+    check_numbers(options, dict((k, v[1]) for k, v in NUMBERS.items()))
+    try:
+        creds = resolve_credentials(
+            access_key=get('alicloud_access_key'),
+            secret_key=get('alicloud_secret_key'),
+            security_token=get('alicloud_security_token'),
+            region=get('alicloud_region'),
+            profile=get('profile'),
+            shared_credentials_file=get('shared_credentials_file'),
+        )
+    except CredentialsError as e:
+        raise AckModuleError(str(e))
+    numbers = dict((k, get(k) if get(k) is not None else v[0]) for k, v in NUMBERS.items())
+    return AckClient(
+        creds,
+        endpoint=get('endpoint'),
+        region=creds.region,
+        signature_version=get('signature_version') or 'v1',
+        validate_certs=get('validate_certs') if get('validate_certs') is not None else True,
+        **numbers
+    )

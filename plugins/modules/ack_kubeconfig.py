@@ -1,0 +1,129 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: ack_kubeconfig
+short_description: Write the kubeconfig of an Alibaba Cloud ACK cluster to a file
+version_added: 0.2.0
+description:
+  - Reads the kubeconfig of a cluster (DescribeClusterUserKubeconfig) and writes it to O(path), like
+    C(aws eks update-kubeconfig) or C(az aks get-credentials).
+  - With O(merge=true) (the default) the cluster becomes one named context (with a cluster and a user entry of the
+    same name) in an existing kubeconfig; every other context, cluster and user is kept, and so is the file's mode.
+  - With O(merge=false) the file holds this cluster alone.
+  - The task reports a change only when the file's content would change. New files are made with mode 0600, new
+    folders with 0700. The kubeconfig's certificates and keys are never returned or shown.
+author:
+  - alicloud.ack maintainers (@alicloud-ack)
+extends_documentation_fragment:
+  - alicloud.ack.ack
+attributes:
+  check_mode:
+    support: full
+    description: Reads the kubeconfig from the API and compares; writes nothing.
+  diff_mode:
+    support: full
+    description: Shows the file's contexts with their cluster, user and server before and after; never key data.
+options:
+  cluster_id:
+    description:
+      - ID of the cluster.
+    type: str
+    aliases: [id]
+  name:
+    description:
+      - Name of the cluster, when O(cluster_id) is not given. It must name exactly one cluster.
+    type: str
+  state:
+    description:
+      - V(present) writes or merges the kubeconfig.
+      - V(absent) removes the context (and its cluster and user entries, when no other context uses them) from
+        the file, or with O(merge=false) removes the file, if it holds that context.
+    type: str
+    choices: [present, absent]
+    default: present
+  path:
+    description:
+      - The kubeconfig file.
+    type: path
+    default: ~/.kube/config
+  merge:
+    description:
+      - Merge the cluster into the file as one context (V(true)), or make the file hold this cluster alone (V(false)).
+    type: bool
+    default: true
+  context_name:
+    description:
+      - Name of the context, and of its cluster and user entries. Defaults to the cluster's name.
+    type: str
+  set_current_context:
+    description:
+      - Make the context the file's current context. A file without a current context always gets this one.
+    type: bool
+    default: true
+  private_ip_address:
+    description:
+      - Use the internal (VPC) address of the API server.
+    type: bool
+    default: false
+  temporary_duration_minutes:
+    description:
+      - Ask for a temporary kubeconfig, valid for this many minutes (15 to 4320); see RV(expiration).
+      - A temporary kubeconfig carries a new certificate each time, so every run writes the file again.
+    type: int
+'''
+
+EXAMPLES = r'''
+- name: Add the cluster to ~/.kube/config as context prod and make it current
+  alicloud.ack.ack_kubeconfig:
+    name: prod
+
+- name: A kubeconfig file of its own, for the internal endpoint, valid for a day
+  alicloud.ack.ack_kubeconfig:
+    name: prod
+    path: ~/.kube/prod-internal.yaml
+    merge: false
+    private_ip_address: true
+    temporary_duration_minutes: 1440
+
+- name: Remove the context again
+  alicloud.ack.ack_kubeconfig:
+    name: prod
+    state: absent
+'''
+
+RETURN = r'''
+kubeconfig:
+  description: Where the kubeconfig is, without any credential.
+  returned: always
+  type: dict
+  sample: {path: /home/ops/.kube/config, context_name: prod, server: "https://47.1.2.3:6443",
+           expiration: "2027-11-29T03:00:00Z", merge: true}
+expiration:
+  description: When the kubeconfig's certificate expires (state present).
+  returned: when O(state=present)
+  type: str
+  sample: "2027-11-29T03:00:00Z"
+error:
+  description: The API error, when the task failed because of one.
+  returned: on API failure
+  type: dict
+  sample: {code: ErrorClusterNotFound, message: cluster not found, request_id: 687C5BAA-D103, http_status: 404}
+'''
+
+from ansible_collections.alicloud.ack.plugins.module_utils._base import AckModule
+from ansible_collections.alicloud.ack.plugins.module_utils._kubeconfig import ARGSPEC, KubeconfigPlanner
+from ansible_collections.alicloud.ack.plugins.module_utils._plan import execute
+
+
+def main():
+    ack = AckModule(ARGSPEC, required_one_of=[('cluster_id', 'name')])
+    ack.run(lambda ack: execute(ack, KubeconfigPlanner(ack).plan()))
+
+
+if __name__ == '__main__':
+    main()
