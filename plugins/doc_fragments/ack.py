@@ -29,18 +29,22 @@ options:
   alicloud_region:
     description:
       - Region of the ACK API, for example V(cn-hangzhou).
-      - Falls back to E(ALIBABA_CLOUD_REGION_ID), E(ALICLOUD_REGION), then the profile's C(region_id).
+      - Falls back to E(ALIBABA_CLOUD_REGION_ID), E(ALICLOUD_REGION), E(ALICLOUD_REGION_ID), then the profile's
+        C(region_id).
     type: str
     aliases: [region]
   profile:
     description:
       - Name of the profile to read from the aliyun CLI configuration file.
-      - Falls back to E(ALICLOUD_PROFILE), then the file's current profile.
+      - When set, this profile is used before the environment variables (see the notes).
+      - Falls back to E(ALICLOUD_PROFILE), then E(ALIBABA_CLOUD_PROFILE), then the file's current profile, then
+        C(default).
     type: str
     aliases: [alicloud_profile]
   shared_credentials_file:
     description:
-      - Path of the aliyun CLI configuration file. When not set, C(~/.aliyun/config.json) is used.
+      - Path of the aliyun CLI configuration file.
+      - Falls back to E(ALICLOUD_SHARED_CREDENTIALS_FILE), then C(~/.aliyun/config.json).
     type: path
   endpoint:
     description:
@@ -61,33 +65,43 @@ options:
     default: true
   connect_timeout:
     description:
-      - Seconds to wait for a connection to the API.
+      - Seconds to wait for a connection to the API (at least 1).
     type: int
     default: 10
   read_timeout:
     description:
-      - Seconds to wait for an answer from the API.
+      - Seconds to wait for an answer from the API (at least 1).
     type: int
     default: 60
   api_retries:
     description:
-      - How many times to retry a call that was throttled or met a server or connection error.
+      - How many times to retry a call that was throttled or met a server or connection error (at least 0).
       - Retries use exponential backoff with full jitter and honour C(x-acs-retry-after).
-      - A write is retried only when it cannot have been applied or carries an idempotency token.
+      - Reads and writes that give the same result when repeated (ModifyCluster, ModifyClusterTags, DeleteCluster,
+        UpdateTemplate, DeleteTemplate, and CreateCluster with its client token) are retried. Other writes (scale
+        out, attach, install, upgrade) are sent once; when their answer is lost the module reads again and decides.
     type: int
-    default: 5
+    default: 12
   api_retry_max_delay:
     description:
-      - Longest delay between two retries, in seconds.
+      - Longest delay between two retries, in seconds (at least 1).
     type: int
-    default: 30
+    default: 20
 notes:
   - >-
     Credentials are looked up in this order, and the AccessKey ID and secret always come from the same place:
-    the module options; E(ALIBABA_CLOUD_ACCESS_KEY_ID), E(ALIBABA_CLOUD_ACCESS_KEY_SECRET) and
-    E(ALIBABA_CLOUD_SECURITY_TOKEN); the legacy E(ALICLOUD_ACCESS_KEY), E(ALICLOUD_SECRET_KEY) and
-    E(ALICLOUD_SECURITY_TOKEN); then the profile (O(profile), else E(ALICLOUD_PROFILE), else the current one) of
-    the aliyun CLI file O(shared_credentials_file), in mode C(AK) or C(StsToken).
+    1. the module options O(alicloud_access_key), O(alicloud_secret_key) and O(alicloud_security_token);
+    2. when O(profile) is set, that profile of the aliyun CLI file;
+    3. E(ALIBABA_CLOUD_ACCESS_KEY_ID), E(ALIBABA_CLOUD_ACCESS_KEY_SECRET) and E(ALIBABA_CLOUD_SECURITY_TOKEN);
+    4. the legacy E(ALICLOUD_ACCESS_KEY), E(ALICLOUD_SECRET_KEY) and E(ALICLOUD_SECURITY_TOKEN);
+    5. a profile of the aliyun CLI file, named by E(ALICLOUD_PROFILE), else E(ALIBABA_CLOUD_PROFILE), else the
+    file's C(current) profile, else C(default).
+    The aliyun CLI file is O(shared_credentials_file), else E(ALICLOUD_SHARED_CREDENTIALS_FILE), else
+    C(~/.aliyun/config.json); profiles in mode C(AK) or C(StsToken) are supported, any other mode is an error.
+  - >-
+    The region is O(alicloud_region), else E(ALIBABA_CLOUD_REGION_ID), else E(ALICLOUD_REGION), else
+    E(ALICLOUD_REGION_ID), else the C(region_id) of the selected profile.
+    The endpoint is O(endpoint), else E(ALIBABA_CLOUD_ACK_ENDPOINT), else C(https://cs.<region>.aliyuncs.com).
   - All modules of this collection belong to the action group C(alicloud.ack.ack), so credentials can be set once
     with C(module_defaults) and C(group/alicloud.ack.ack).
 requirements:

@@ -7,6 +7,7 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.alicloud.ack.plugins.module_utils._client import AckApiError
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 
 TASK_DONE = ('success', 'succeeded', 'finished')
@@ -52,22 +53,34 @@ class Waiter(object):
 
     def wait(self, condition):
         """Poll until the condition holds; raise AckModuleError when it fails or the task's time is up."""
+        value = seen = None
         while True:
-            value = condition.poll()
-            if condition.done(value):
-                return value
-            problem = condition.failed(value)
-            if problem:
-                raise AckModuleError(problem, last_state=value)
+            try:
+                value = condition.poll()
+            except AckApiError as e:
+                if not transient(e):
+                    raise
+                seen = 'no answer (%s)' % e.code  # a poll that failed after its retries: poll again
+            else:
+                if condition.done(value):
+                    return value
+                problem = condition.failed(value)
+                if problem:
+                    raise AckModuleError(problem, last_state=value)
+                seen = condition.show(value)
             left = self.left()
             if left <= 0:
                 raise AckModuleError('timed out after %ss (the wait_timeout of the whole task) waiting for %s; '
-                                     'last seen: %s' % (self.timeout, condition.what, condition.show(value)),
-                                     last_state=value)
+                                     'last seen: %s' % (self.timeout, condition.what, seen), last_state=value)
             self.pause(max(0, min(self.sleep, left)))
 
     def until(self, poll, done, what, failed=None):
         return self.wait(Condition(what, poll, done, failed))
+
+
+def transient(error):
+    """An error that says nothing about the resource: throttling, a server error, a lost connection."""
+    return error.throttled or error.server_error or error.code in ('ConnectionError', 'Timeout')
 
 
 def task_done(client, task_id):
