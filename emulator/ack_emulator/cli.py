@@ -1,43 +1,16 @@
 """Command line: ``python -m ack_emulator --host 127.0.0.1 --port PORT [options]``."""
 import argparse
 import signal
-import socket
 import sys
 import threading
-
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from . import __version__
 from .app import EmulatorApp
 from .auth import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Keyring
+from .server import Server
 from .store import Store
 
 DEFAULT_PORT = 8470
-
-
-class Handler(WSGIRequestHandler):
-    """Werkzeug's handler with TCP_NODELAY (no 40 ms delayed-ACK stall between the header and body writes),
-    quiet logging unless ``--log-requests``, and dropped connections closed without noise."""
-
-    def setup(self):
-        super().setup()
-        try:
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError:
-            pass
-
-    def log_request(self, code='-', size='-'):
-        if getattr(self.server, 'log_requests', False):
-            super().log_request(code, size)
-
-    def connection_dropped(self, error, environ=None):
-        self.close_connection = True
-
-    def handle(self):
-        try:
-            super().handle()
-        except (OSError, ValueError):
-            pass
 
 
 def build_parser():
@@ -102,8 +75,7 @@ def main(argv=None):
     except ValueError as e:
         print('invalid fault settings: %s' % e, file=sys.stderr)
         return 2
-    server = make_server(args.host, args.port, app, threaded=True, request_handler=Handler)
-    server.log_requests = args.log_requests
+    server = Server((args.host, args.port), app, log_requests=args.log_requests)
     port = server.socket.getsockname()[1]
 
     def stop(signum, frame):
