@@ -1,4 +1,7 @@
 """The one executor: check mode, diff, several steps, wait: false, errors, ambiguous writes, one deadline."""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import pytest
 
 from ansible_collections.alicloud.ack.plugins.module_utils._client import AckApiError

@@ -1,4 +1,7 @@
 """Pure helpers of the state runner and tags (amazon.aws purge_tags semantics)."""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import pytest
 
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster import differences, user_set
