@@ -4,7 +4,7 @@ import signal
 import sys
 import threading
 
-from . import __version__
+from . import __version__, kube
 from .app import EmulatorApp
 from .auth import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Keyring
 from .server import Server
@@ -76,6 +76,7 @@ def main(argv=None):
         print('invalid fault settings: %s' % e, file=sys.stderr)
         return 2
     server = Server((args.host, args.port), app, log_requests=args.log_requests)
+    kube.serve(app)  # the clusters' Kubernetes API servers (loopback HTTPS ports)
     port = server.socket.getsockname()[1]
 
     def stop(signum, frame):
@@ -89,6 +90,7 @@ def main(argv=None):
         server.serve_forever(poll_interval=0.2)
     finally:
         server.server_close()
+        kube.stop(app)
         db.close()
     print('ack-emulator stopped', flush=True)
     return 0

@@ -5,15 +5,14 @@ DescribeClusterLogs, DescribeClusterUserKubeconfig, ListTagResources, ModifyClus
 (ScaleOutCluster lives in nodes.py.)
 """
 import base64
-import datetime
 import hashlib
 import ipaddress
 import json
 import random
 import secrets
 
-from .. import errors
-from ..lifecycle import AT, cluster_id as new_cluster_id, iso, iso_utc, new_task, schedule, short_id
+from .. import errors, kube
+from ..lifecycle import AT, cluster_id as new_cluster_id, iso, new_task, schedule, short_id
 from ..registry import op
 from . import validation as v
 from . import addons, nodes
@@ -47,11 +46,12 @@ def _log(cluster, at, message, level='INFO'):
     cluster.setdefault('_logs', []).append([at, level, message])
 
 
-def _master_url(cluster, public, ip):
+def _master_url(ctx, cluster, public):
+    public_url, internal_url = kube.endpoints(ctx, cluster)  # the loopback ports of its Kubernetes API
     return json.dumps({
-        'api_server_endpoint': ('https://%s:6443' % cluster['_public_ip']) if public else '',
+        'api_server_endpoint': public_url if public else '',
         'dashboard_endpoint': '',
-        'intranet_api_server_endpoint': 'https://%s:6443' % ip,
+        'intranet_api_server_endpoint': internal_url,
     }, separators=(',', ':'))
 
 
@@ -248,8 +248,8 @@ def create_cluster(ctx):
     else:
         _log(cluster, now + duration, 'Cluster created successfully')
         schedule(cluster, now, [(duration, {'state': 'running', 'updated': AT,
-                                            'master_url': _master_url(cluster, spec['endpoint_public_access'],
-                                                                      intranet_ip)})])
+                                            'master_url': _master_url(ctx, cluster,
+                                                                      spec['endpoint_public_access'])})])
     task_id = new_task(ctx, cid, 'cluster_create', duration, fail=fail,
                        stages=['CreateNetwork', 'CreateControlPlane', 'CreateNodes', 'InstallAddons'])
     cluster['_create_task'] = task_id
@@ -395,7 +395,7 @@ def modify_cluster(ctx, cluster_id):
     if 'api_server_eip' in changes or 'api_server_eip_id' in changes:
         public = changes.get('api_server_eip', cluster.get('api_server_eip'))
         if cluster.get('master_url'):
-            changes['master_url'] = _master_url(cluster, public, cluster.get('_intranet_ip', '192.168.0.1'))
+            changes['master_url'] = _master_url(ctx, cluster, public)
     now = ctx.now
     cluster.update(changes)
     cluster['updated'] = iso(now)
@@ -542,14 +542,6 @@ def describe_cluster_logs(ctx, cluster_id):
 
 
 # -- DescribeClusterUserKubeconfig --------------------------------------------------------------------------
-def _fake_pem(label, seed):
-    raw = hashlib.sha256(seed.encode()).digest() * 24
-    b64 = base64.b64encode(raw).decode()
-    lines = '\n'.join(b64[i:i + 64] for i in range(0, len(b64), 64))
-    pem = '-----BEGIN %s-----\n%s\n-----END %s-----\n' % (label, lines, label)
-    return base64.b64encode(pem.encode()).decode()
-
-
 @op('DescribeClusterUserKubeconfig', 'GET', '/k8s/<cluster_id>/user_config')
 def describe_cluster_user_kubeconfig(ctx, cluster_id):
     cluster = get_cluster(ctx, cluster_id, SERVING_STATES)
@@ -558,32 +550,7 @@ def describe_cluster_user_kubeconfig(ctx, cluster_id):
     if not private and not cluster.get('api_server_eip'):
         raise errors.ApiError(400, 'ErrorPublicEndpointNotFound', 'cluster %s has no public API server endpoint; '
                               'ask for the internal one (PrivateIpAddress=true)' % cluster_id)
-    host = cluster['_intranet_ip'] if private else cluster['_public_ip']
-    ak = ctx.identity.access_key_id
-    if minutes:
-        # a temporary kubeconfig: a new certificate on every call
-        expires = ctx.now + minutes * 60
-        user = '%s-%s' % (hashlib.sha256(ak.encode()).hexdigest()[:12], secrets.token_hex(4))
-    else:
-        # one long-lived certificate per cluster and RAM user: the same kubeconfig on every call
-        created = cluster.get('_created_at') or _epoch(cluster.get('created'))
-        expires = created + 3 * 365 * 86400
-        user = hashlib.sha256(('%s/%s' % (cluster_id, ak)).encode()).hexdigest()[:20]
-    config = (
-        'apiVersion: v1\nclusters:\n- cluster:\n    server: https://%s:6443\n'
-        '    certificate-authority-data: %s\n  name: kubernetes\ncontexts:\n- context:\n    cluster: kubernetes\n'
-        '    user: "%s"\n  name: %s-%s\ncurrent-context: %s-%s\nkind: Config\npreferences: {}\nusers:\n'
-        '- name: "%s"\n  user:\n    client-certificate-data: %s\n    client-key-data: %s\n'
-        % (host, _fake_pem('CERTIFICATE', cluster_id + 'ca'), user, user, cluster_id, user, cluster_id, user,
-           _fake_pem('CERTIFICATE', user), _fake_pem('RSA PRIVATE KEY', user + 'key')))
-    return {'config': config, 'expiration': iso_utc(expires)}
-
-
-def _epoch(iso_text):
-    try:
-        return datetime.datetime.fromisoformat(iso_text).timestamp()
-    except (TypeError, ValueError):
-        return 0.0
+    return kube.user_kubeconfig(ctx, cluster, private, minutes)
 
 
 # -- tags -------------------------------------------------------------------------------------------------
