@@ -40,12 +40,23 @@ def test_template_crud(emulator):
     assert up.status == 200 and up.json == {}, up
     t2 = attribute(emulator, tid).json[0]
     assert t2['description'] == 'v2' and t2['template'].endswith('# v2') and t2['name'] == 'nginx'
-    assert t2['template_with_hist_id'] != t['template_with_hist_id']
+    assert t2['template_with_hist_id'] == t['template_with_hist_id'] and t2['id'] == tid
     d = emulator.signed('DELETE', '/templates/%s' % tid, action='DeleteTemplate')
     assert d.status == 200 and d.json == {}
     gone = attribute(emulator, tid)
     assert gone.status == 404 and gone.code == 'ErrorTemplateNotFound'
     assert listing(emulator)['page_info']['total_count'] == 0
+
+
+def test_create_template_with_put(emulator):
+    """The reference documents `POST|PUT /templates`: both create, and both count as CreateTemplate."""
+    before = emulator.stats().get('CreateTemplate', 0)
+    r = emulator.signed('PUT', '/templates', body={'name': 'put-made', 'template': NGINX}, action='CreateTemplate')
+    assert r.status == 200 and set(r.json) == {'template_id'}, r
+    t = attribute(emulator, r.json['template_id']).json[0]
+    assert t['name'] == 'put-made' and t['template'] == NGINX and t['tags'] == 'put-made'
+    assert emulator.stats().get('CreateTemplate', 0) == before + 1
+    assert [x['id'] for x in listing(emulator)['templates']] == [r.json['template_id']]
 
 
 def test_describe_templates_paged_and_by_type(emulator):

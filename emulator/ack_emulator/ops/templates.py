@@ -2,13 +2,14 @@
 UpdateTemplate, DeleteTemplate (reference 10.1-10.4; paths and fields as the official SDK sends them).
 
 Documents of kind ``template`` (id = template id, a UUID). Templates are account-wide (not tied to a cluster).
+CreateTemplate answers POST and PUT /templates (the reference documents both).
 """
 
 import uuid
 
 from .. import errors
 from ..lifecycle import iso
-from ..registry import op
+from ..registry import ROUTES, op
 from .common import body_dict
 from .nodes import as_int, as_str
 
@@ -84,6 +85,10 @@ def create_template(ctx):
     return {'template_id': tid}
 
 
+# The reference documents `POST|PUT /templates`: a PUT to the collection creates too (same operation and handler).
+ROUTES.append(('CreateTemplate', 'PUT', '/templates', create_template))
+
+
 @op('DescribeTemplates', 'GET', '/templates')
 def describe_templates(ctx):
     q = ctx.query
@@ -124,8 +129,7 @@ def update_template(ctx, template_id):
                 doc[key] = value
         if body.get('description') == '':
             doc['description'] = ''
-        if text is not None:
-            doc['template_with_hist_id'] = str(uuid.uuid4())
+        # template_with_hist_id names the template across its versions (official SDK): an update keeps it
         doc['updated'] = iso(ctx.now)
         ctx.db.put('template', template_id, doc)
     return None
