@@ -24,6 +24,8 @@ setup() {
         echo "$want" > "$stamp"
     fi
     export PATH=$VENV/bin:$PATH
+    # the Kubernetes API tests run the reference's curl commands (CI machines run this as root)
+    command -v curl > /dev/null || { apt-get update -qq && apt-get install -y -qq curl > /dev/null; }
     # ansible-test bootstraps pip in its venvs with a script it would download; give it an offline one.
     local pipver
     pipver=$(python -c "import ansible_test._internal.python_requirements as r, inspect, re; \
