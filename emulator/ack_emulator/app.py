@@ -413,6 +413,10 @@ class EmulatorApp:
                         raise ValueError('unknown quota %r' % k)
                     self.quotas[k] = int(v)
                 body = {'time_scale': self.time_scale, 'quotas': dict(self.quotas)}
+            elif sub == 'instances' and method in ('GET', 'POST'):  # existing ECS/ENS instances (ops/nodes.py)
+                from .ops import nodes as node_ops
+                body = strip_internal(node_ops.declare_instances(self.db, data, time.time()) if method == 'POST'
+                                      else node_ops.free_instances(self.db, time.time()))
             elif sub.startswith('docs/') and method == 'GET':
                 kind = sub[len('docs/'):]
                 with self.db.transaction():

@@ -61,6 +61,7 @@ def test_scale_out_life_cycle(emulator):
     r = scale(emulator, cid)
     assert r.status == 202, r
     assert r.json['cluster_id'] == cid and r.json['task_id'].startswith('T-') and r.json['request_id']
+    assert r.json['instanceId'] in [n['instance_id'] for n in all_nodes(emulator, cid)]   # 7.2.1's answer
     assert emulator.cluster_detail(cid)['state'] == 'scaling'
     listed = all_nodes(emulator, cid)
     assert len(listed) == 4
@@ -274,6 +275,11 @@ def attach(emulator, cid, body):
     return emulator.signed('POST', '/clusters/%s/attach' % cid, body=body, action='AttachInstances')
 
 
+def declare(emulator, *ids, kind='ecs'):
+    """Existing instances outside any cluster (admin API), so AttachInstances can take them."""
+    return emulator.admin('instances', {'instances': [{'instance_id': i, 'kind': kind} for i in ids]})['instances']
+
+
 def test_remove_release_and_detach_then_reattach(emulator):
     cid, _ = emulator.create_cluster(num_of_nodes=4)
     listed = all_nodes(emulator, cid)
@@ -373,6 +379,7 @@ def test_remove_failed_task_keeps_nodes(emulator):
 
 def test_attach_ecs_instances(emulator):
     cid, _ = emulator.create_cluster()
+    declare(emulator, 'i-2zee3oiwcyoz7kwd0001', 'i-2ze0lgm3y6iylcbt0002')
     emulator.set_time_scale(0.01)
     r = attach(emulator, cid, {'instances': ['i-2zee3oiwcyoz7kwd0001', 'i-2ze0lgm3y6iylcbt0002'],
                                'password': 'Hello1234!', 'format_disk': False, 'keep_instance_name': True,
@@ -402,6 +409,7 @@ def test_attach_ecs_instances(emulator):
 ])
 def test_attach_errors(emulator, body, status, code):
     cid, _ = emulator.create_cluster()
+    declare(emulator, 'i-abcd0001')
     r = attach(emulator, cid, body)
     assert r.status == status and r.code == code, r
 
@@ -413,6 +421,7 @@ def test_attach_unknown_cluster(emulator):
 
 def test_attach_ens_instances_to_edge_cluster(emulator):
     cid = edge_cluster(emulator)
+    declare(emulator, 'i-5j2zjis0001', 'i-5j443uf0002', kind='ens')
     r = attach(emulator, cid, {'is_edge_worker': True, 'instances': ['i-5j2zjis0001', 'i-5j443uf0002']})
     assert r.status == 202, r
     assert [x['instanceId'] for x in r.json['list']] == ['i-5j2zjis0001', 'i-5j443uf0002']
@@ -420,6 +429,89 @@ def test_attach_ens_instances_to_edge_cluster(emulator):
     emulator.wait_cluster(cid)
     ens = nodes(emulator, cid, instanceIds='i-5j2zjis0001,i-5j443uf0002')['nodes']
     assert len(ens) == 2 and all(n['instance_type'].startswith('ens.') and n['state'] == 'running' for n in ens)
+
+
+def test_declared_instances(emulator):
+    made = declare(emulator, 'i-decl0001', 'i-decl0002')
+    assert [d['instance_id'] for d in made] == ['i-decl0001', 'i-decl0002']
+    assert all(d['state'] == 'running' and not any(k.startswith('_') for k in d) for d in made)
+    again = declare(emulator, 'i-decl0001')                       # declaring again changes nothing
+    assert again[0]['ip_address'] == made[0]['ip_address']
+    generated = emulator.admin('instances', {'instances': [{'kind': 'ens', 'instance_type': 'ens.sn1.small'}]})
+    ens = generated['instances'][0]
+    assert ens['instance_id'].startswith('i-') and ens['instance_type'] == 'ens.sn1.small'
+    free = {d['instance_id'] for d in emulator.admin('instances')['instances']}
+    assert free == {'i-decl0001', 'i-decl0002', ens['instance_id']}
+    cid, _ = emulator.create_cluster()
+    r = attach(emulator, cid, {'instances': ['i-decl0001'], 'key_pair': 'k'})
+    assert r.status == 202, r
+    assert {d['instance_id'] for d in emulator.admin('instances')['instances']} == {'i-decl0002', ens['instance_id']}
+    worker = all_nodes(emulator, cid)[0]['instance_id']
+    for body in ({'instances': ['sg-1']}, {'instances': []}, {'instances': [{'kind': 'gpu'}]},
+                 {'instances': [worker]}):
+        with pytest.raises(AssertionError, match='400'):
+            emulator.admin('instances', body)
+
+
+def test_attach_refuses_unknown_instances(emulator):
+    cid, _ = emulator.create_cluster()
+    declare(emulator, 'i-known0001')
+    r = attach(emulator, cid, {'instances': ['i-known0001', 'i-unknown0002'], 'key_pair': 'k'})
+    assert r.status == 404 and r.code == 'InvalidInstanceId.NotFound' and 'i-unknown0002' in r.json['message']
+    assert len(all_nodes(emulator, cid)) == 2                     # nothing attached, not even the known one
+    assert emulator.cluster_detail(cid)['state'] == 'running'
+
+
+def test_attach_ens_and_ecs_instances_by_their_kind(emulator):
+    cid = edge_cluster(emulator)
+    declare(emulator, 'i-ens00001', kind='ens')
+    declare(emulator, 'i-ecs00001')
+    ens_as_ecs = attach(emulator, cid, {'instances': ['i-ens00001'], 'password': 'Hello1234!'})
+    assert ens_as_ecs.status == 400 and ens_as_ecs.code == 'InvalidParameter', ens_as_ecs
+    ecs_as_ens = attach(emulator, cid, {'instances': ['i-ecs00001'], 'is_edge_worker': True})
+    assert ecs_as_ens.status == 400 and ecs_as_ens.code == 'InvalidParameter', ecs_as_ens
+    cloud_node = attach(emulator, cid, {'instances': ['i-ecs00001'], 'password': 'Hello1234!'})
+    assert cloud_node.status == 202, cloud_node
+
+
+def test_scale_out_nodes_carry_tags_and_taints(emulator):
+    cid, _ = emulator.create_cluster()
+    tags = [{'key': 'tier', 'value': 'batch'}]
+    taints = [{'key': 'dedicated', 'value': 'batch', 'effect': 'NoSchedule'}]
+    r = scale(emulator, cid, count=2, tags=tags, taints=taints)
+    assert r.status == 202, r
+    emulator.wait_task(r.json['task_id'])
+    docs = {d['instance_id']: d for d in emulator.admin('docs/node')['docs'] if d.get('cluster_id') == cid}
+    new = [d for d in docs.values() if d.get('source') == 'ros' and d.get('tags')]
+    assert len(new) == 2 and all(d['tags'] == tags and d['taints'] == taints for d in new)
+    # what DescribeClusterNodes answers is unchanged (the reference's node fields)
+    assert all('tags' not in n and 'taints' not in n for n in all_nodes(emulator, cid))
+
+
+def test_node_operations_write_cluster_logs(emulator):
+    cid, _ = emulator.create_cluster()
+    declare(emulator, 'i-logs0001')
+
+    def logs():
+        r = emulator.signed('GET', '/clusters/%s/logs' % cid, action='DescribeClusterLogs')
+        return [entry['cluster_log'] for entry in r.json]
+
+    for call in (lambda: scale(emulator, cid, count=1),
+                 lambda: attach(emulator, cid, {'instances': ['i-logs0001'], 'key_pair': 'k'}),
+                 lambda: remove(emulator, cid, {'nodes': ['i-logs0001'], 'release_node': True})):
+        r = call()
+        assert r.status in (200, 202), r
+        emulator.wait_task(r.json['task_id'])
+        emulator.wait_cluster(cid)
+    text = '\n'.join(logs())
+    for line in ('Start to scale out the cluster by 1 ECS nodes', 'Scaled out the cluster by 1 ECS nodes',
+                 'Start to attach instances i-logs0001', 'Attached instances i-logs0001',
+                 'Start to remove nodes', 'Removed nodes'):
+        assert line in text, text
+    emulator.admin('fail-next', {'operation': 'ScaleOutCluster', 'code': 'InsufficientStock'})
+    r = scale(emulator, cid, count=1)
+    emulator.wait_task(r.json['task_id'])
+    assert 'Failed to scale out the cluster by 1 ECS nodes: InsufficientStock' in logs()[0]
 
 
 # -- DescribeClusterAttachScripts -----------------------------------------------------------------------------

@@ -133,6 +133,21 @@ def as_str(name, value, required=False, choices=None):
     return value
 
 
+def cluster_log(cluster, at, message, level='INFO'):
+    """One entry of the cluster's DescribeClusterLogs (kept in ``_logs``, shown once ``at`` has passed)."""
+    cluster.setdefault('_logs', []).append([at, level, message])
+
+
+def log_outcome(cluster, now, duration, doing, fail, done):
+    """The start of an asynchronous node operation now, and its end (``done``, or the failure) after duration."""
+    cluster_log(cluster, now, 'Start to %s' % doing)
+    if fail:
+        cluster_log(cluster, now + duration, 'Failed to %s: %s: %s' % (doing, fail.get('code'), fail.get('message')),
+                    'ERROR')
+    else:
+        cluster_log(cluster, now + duration, done)
+
+
 def _rand(n, alphabet=string.ascii_lowercase + string.digits):
     return ''.join(random.choice(alphabet) for _ in range(n))
 
@@ -444,10 +459,15 @@ def scale_out_cluster(ctx, cluster_id):
         fail = ctx.should_fail()
         rollback = not as_bool('disable_rollback', body.get('disable_rollback'), default=True)
         used = _used_ips(ctx, cluster_id)
+        # new nodes carry the tags (ECS instance tags) and taints (Kubernetes, see kube/nodes.py) they were made with
+        extra = {'tags': as_list('tags', body.get('tags')), 'taints': as_list('taints', body.get('taints'))}
+        if edge:
+            extra['ens_region_id'] = body.get('ens_region_id')
+        new_ids = []
         for i in range(count):
             iid = 'i-' + _rand(20)
+            new_ids.append(iid)
             prefix = '10.%d' % random.randint(1, 254) if edge else '192.168'
-            extra = {'ens_region_id': body.get('ens_region_id')} if edge else None
             node = _node_doc(ctx, cluster, iid, 'Worker', _new_ip(used, prefix), types[i % len(types)], image,
                              charge_type=charge, period_months=period, source=source, edge=edge, extra=extra)
             if fail:
@@ -459,10 +479,15 @@ def scale_out_cluster(ctx, cluster_id):
         final = {}
         if fail and rollback and 'size' in cluster:
             final['size'] = cluster['size'] - count
+        what = '%d %s nodes' % (count, 'ENS' if edge else 'sandboxed-container' if sandboxed else 'ECS')
+        log_outcome(cluster, ctx.now, duration, 'scale out the cluster by %s' % what, fail,
+                    'Scaled out the cluster by %s' % what)
         set_busy(ctx, cluster, 'scaling', duration, final)
         task_id = new_task(ctx, cluster_id, 'cluster_scaleout', duration, fail=fail,
                            parameters={'count': count, 'edge': edge, 'sandboxed': sandboxed})
-    return 202, {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}
+    # 7.2.1 documents instanceId beside the task: the first new node's instance
+    return 202, {'cluster_id': cluster_id, 'instanceId': new_ids[0], 'request_id': ctx.request_id,
+                 'task_id': task_id}
 
 
 # --- DescribeClusterNodes -----------------------------------------------------------------------------------
@@ -596,6 +621,9 @@ def _remove_nodes(ctx, cluster_id, operation):
         size_patch = {}
         if 'size' in cluster and not fail:
             size_patch['size'] = max(0, int(cluster.get('size') or 0) - len(found))
+        names = ', '.join(n['node_name'] for n in found)
+        log_outcome(cluster, ctx.now, duration, 'remove nodes %s (drain %s, release %s)' % (
+            names, str(drain).lower(), str(release).lower()), fail, 'Removed nodes %s' % names)
         set_busy(ctx, cluster, 'removing', duration, size_patch)
         task_id = new_task(ctx, cluster_id, 'cluster_remove_nodes', duration, fail=fail,
                            parameters={'nodes': [n['node_name'] for n in found], 'drain_node': drain,
@@ -635,7 +663,8 @@ def attach_instances(ctx, cluster_id):
         for iid in instances:
             doc = known.get(iid)
             if doc is None:
-                continue
+                raise errors.ApiError(404, 'InvalidInstanceId.NotFound', 'instance %s does not exist (declare '
+                                      'existing instances with POST /__emulator/instances)' % iid)
             if doc.get('_released'):
                 raise errors.ApiError(404, 'InvalidInstanceId.NotFound', 'instance %s does not exist (it was released)'
                                       % iid)
@@ -646,6 +675,9 @@ def attach_instances(ctx, cluster_id):
             if doc.get('cluster_id'):
                 raise errors.ApiError(400, 'ErrorInstanceAlreadyInCluster', 'instance %s already belongs to cluster %s'
                                       % (iid, doc['cluster_id']))
+            if bool(doc.get('is_edge_worker') or doc.get('_ens')) != edge_worker:
+                raise errors.bad_param('instances', 'instance %s is %s instance: is_edge_worker must be %s' % (
+                    iid, 'an ENS' if not edge_worker else 'an ECS', str(not edge_worker).lower()))
         _check_quota(ctx, cluster_id, len(instances))
         require_running(cluster, 'AttachInstances')
 
@@ -653,25 +685,18 @@ def attach_instances(ctx, cluster_id):
         fail = ctx.should_fail()
         used = _used_ips(ctx, cluster_id)
         result = []
+        tags = as_list('tags', body.get('tags'))
         for iid in instances:
-            old = known.get(iid)
-            if old is not None:
-                ip = (old.get('ip_address') or [None])[0] or _new_ip(used)
-                itype, image = old.get('instance_type'), old.get('image_id')
-            else:
-                ip = _new_ip(used, '10.%d' % random.randint(1, 254) if edge_worker else '192.168')
-                itype = DEFAULT_ENS_TYPE if edge_worker else DEFAULT_INSTANCE_TYPE
-                image = DEFAULT_ENS_IMAGE if edge_worker else DEFAULT_IMAGE
-            if body.get('image_id'):
-                image = body['image_id']
-            name = (old or {}).get('instance_name') if keep_name else None
+            old = known[iid]  # a detached node or a declared instance: it keeps its address, type and age
+            ip = (old.get('ip_address') or [None])[0] or _new_ip(used)
+            image = body.get('image_id') or old.get('image_id')
+            name = old.get('instance_name') if keep_name else None
             if keep_name and not name:
                 name = 'instance-%s' % iid[2:10]
-            node = _node_doc(ctx, cluster, iid, 'Worker', ip, itype, image, nodepool_id=nodepool_id,
-                             source='attach', instance_name=name, edge=edge_worker,
-                             extra={'format_disk': format_disk})
-            if old is not None:
-                node['creation_time'] = old.get('creation_time', node['creation_time'])
+            node = _node_doc(ctx, cluster, iid, 'Worker', ip, old.get('instance_type'), image,
+                             nodepool_id=nodepool_id, source='attach', instance_name=name, edge=edge_worker,
+                             extra={'format_disk': format_disk, 'tags': tags or old.get('tags') or []})
+            node['creation_time'] = old.get('creation_time', node['creation_time'])
             if fail:
                 push_timeline(node, ctx.now + duration, _failed_patch(fail))
             else:
@@ -679,6 +704,8 @@ def attach_instances(ctx, cluster_id):
             ctx.db.put('node', iid, node)
             result.append({'code': '200', 'instanceId': iid, 'message': 'successful'})
         _bump_size(cluster, len(instances))
+        log_outcome(cluster, ctx.now, duration, 'attach instances %s' % ', '.join(instances), fail,
+                    'Attached instances %s' % ', '.join(instances))
         set_busy(ctx, cluster, 'updating', duration)
         task_id = new_task(ctx, cluster_id, 'cluster_attach', duration, fail=fail,
                            parameters={'instances': list(instances), 'is_edge_worker': edge_worker})
@@ -727,3 +754,59 @@ def describe_cluster_attach_scripts(ctx, cluster_id):
         if one_time:
             script += ' --one-time-token true'
     return Response(script, status=200, content_type='text/plain; charset=utf-8')
+
+
+# --- existing instances outside any cluster (admin API: /__emulator/instances) ------------------------------
+def declare_instances(db, data, now):
+    """Declare ECS / ENS instances that exist outside any cluster, so AttachInstances can take them.
+
+    ``data``: ``{"instances": [...]}``, each an instance id or ``{"instance_id"?, "kind": "ecs"|"ens",
+    "instance_type"?, "image_id"?, "ip_address"?, "instance_name"?, "tags"?}`` (a missing id is generated).
+    Declaring a declared or detached instance again changes nothing. Returns ``{"instances": [documents]}``.
+    """
+    entries = data.get('instances')
+    if not isinstance(entries, list) or not entries:
+        raise ValueError('instances must be a non-empty list of instance ids or objects')
+    out = []
+    with db.transaction():
+        used = set()
+        for n in db.list('node', now=now):
+            used.update(n.get('ip_address') or [])
+        for entry in entries:
+            entry = {'instance_id': entry} if isinstance(entry, str) else entry
+            if not isinstance(entry, dict):
+                raise ValueError('each instance is an id or an object')
+            kind = entry.get('kind') or 'ecs'
+            if kind not in ('ecs', 'ens'):
+                raise ValueError('kind must be ecs or ens')
+            iid = entry.get('instance_id') or 'i-' + _rand(20)
+            if not re.match(r'^i-[0-9a-z]{4,40}$', iid):
+                raise ValueError('%r is not an instance id (i- and lower case letters and digits)' % iid)
+            doc = db.get('node', iid, now=now)
+            if doc is not None and doc.get('cluster_id') is None and not doc.get('_released'):
+                out.append(doc)
+                continue
+            if doc is not None:
+                raise ValueError('instance %s exists already (in cluster %s, or released)' % (iid, doc.get('cluster_id')))
+            ens = kind == 'ens'
+            ip = entry.get('ip_address') or _new_ip(used, '10.%d' % random.randint(1, 254) if ens else '192.168')
+            itype = entry.get('instance_type') or (DEFAULT_ENS_TYPE if ens else DEFAULT_INSTANCE_TYPE)
+            doc = {'instance_id': iid, 'cluster_id': None, 'instance_role': 'Worker',
+                   'instance_name': entry.get('instance_name') or 'instance-%s' % iid[2:10],
+                   'host_name': 'iZ%sZ' % _rand(21), 'node_name': '', 'ip_address': [ip], 'instance_type': itype,
+                   'instance_type_family': _instance_family(itype),
+                   'image_id': entry.get('image_id') or (DEFAULT_ENS_IMAGE if ens else DEFAULT_IMAGE),
+                   'instance_charge_type': 'PostPaid', 'expired_time': '2099-12-31T15:59:00+08:00',
+                   'creation_time': iso(now), 'is_aliyun_node': True, 'nodepool_id': '', 'source': 'declared',
+                   'spot_strategy': 'NoSpot', 'error_message': '', 'state': 'running', 'instance_status': 'Running',
+                   'node_status': 'Unknown', 'tags': entry.get('tags') or [], '_detached': True, '_ens': ens}
+            db.put('node', iid, doc)
+            out.append(doc)
+    return {'instances': out}
+
+
+def free_instances(db, now):
+    """Instances outside any cluster that AttachInstances can take (declared or detached)."""
+    with db.transaction():
+        return {'instances': db.list('node', now=now,
+                                     where=lambda n: n.get('cluster_id') is None and not n.get('_released'))}
