@@ -28,6 +28,8 @@ DEFAULT_ACCESS_KEY_SECRET = 'ack-emulator-demo-secret-0123456789'
 API_VERSION = '2015-12-15'
 MAX_SKEW = 15 * 60
 SIGNATURE_MISMATCH_PREFIX = 'Specified signature is not matched with our calculation. server string to sign is:'
+_ISO_UTC = re.compile(r'(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z\Z')
+_API_VERSION_FORM = re.compile(r'^\d{4}-\d{2}-\d{2}$')
 
 
 def gw(status, code, message):
@@ -191,6 +193,12 @@ def _parse_date_v1(value):
 
 
 def _parse_date_v3(value):
+    m = _ISO_UTC.match(value)
+    if m:  # the usual form, without strptime's cost
+        fields = [int(x) for x in m.groups()]
+        if 1 <= fields[1] <= 12 and 1 <= fields[2] <= calendar.monthrange(fields[0], fields[1])[1] \
+                and fields[3] < 24 and fields[4] < 60 and fields[5] < 62:
+            return calendar.timegm(fields)
     try:
         return calendar.timegm(time.strptime(value, '%Y-%m-%dT%H:%M:%SZ'))
     except (TypeError, ValueError):
@@ -242,7 +250,7 @@ def authenticate(method, raw_path, raw_query, headers, body, keyring, store, now
     # Another API version is refused. (The old core's UpgradeClusterRequest overrides get_version(), so it sends
     # the Kubernetes version here: values that are not API versions are let through.)
     version = headers.get('x-acs-version')
-    if version is not None and re.match(r'^\d{4}-\d{2}-\d{2}$', version) and version != API_VERSION:
+    if version is not None and _API_VERSION_FORM.match(version) and version != API_VERSION:
         raise gw(400, 'InvalidVersion', 'Specified parameter Version is not valid: %s' % version)
 
     # time skew (reference, common parameters: 15 minutes)

@@ -138,15 +138,20 @@ class ConnectionHandler(socketserver.BaseRequestHandler):
             sock.sendall(self.head(e.status, [('Content-Type', 'text/plain'), ('Content-Length', str(len(body)))],
                                    False) + body)
             return False
-        status, headers, body = self.run_app(environ)
-        if status is None:  # the application dropped the connection
+        answer = self.run_app(environ)
+        if answer is None:  # the application dropped the connection
             return False
+        status, headers, body, result = answer
         code = int(status[:3])
         if not any(k.lower() == 'content-length' for k, _ in headers):
             headers.append(('Content-Length', str(len(body))))
         if code < 200 or code in (204, 304) or environ['REQUEST_METHOD'] == 'HEAD':
             body = b''
-        sock.sendall(self.head(status, headers, keep) + body)
+        try:
+            sock.sendall(self.head(status, headers, keep) + body)
+        finally:  # the application's iterable lives until the answer is out: what it holds is freed off the clock
+            if hasattr(result, 'close'):
+                result.close()
         if self.server.log_requests:
             sys.stderr.write('%s - - [%s] "%s %s %s" %d -\n' % (
                 self.client_address[0], time.strftime('%d/%b/%Y %H:%M:%S'), environ['REQUEST_METHOD'],
@@ -215,27 +220,27 @@ class ConnectionHandler(socketserver.BaseRequestHandler):
         return environ, keep
 
     def run_app(self, environ):
-        """``(status, headers, body)``; status None when the application dropped the connection."""
+        """``(status, headers, body, iterable)``, or None when the application dropped the connection. The
+        caller closes the iterable once the answer is sent."""
         started = []
 
         def start_response(status, headers, exc_info=None):
             started[:] = [status, list(headers)]
-            return lambda data: chunks.append(data)
+            return chunks.append
 
         chunks = []
+        result = None
         try:
             result = self.server.app(environ, start_response)
-            try:
-                chunks.extend(result)
-            finally:
-                if hasattr(result, 'close'):
-                    result.close()
+            chunks.extend(result)
         except ConnectionAbortedError:
-            return None, None, None
+            return None
         except Exception:  # pylint: disable=broad-except
             traceback.print_exc(file=sys.stderr)
-            return '500 Internal Server Error', [('Content-Type', 'text/plain')], b'internal server error\n'
-        return started[0], started[1], b''.join(chunks)
+            if hasattr(result, 'close'):
+                result.close()
+            return '500 Internal Server Error', [('Content-Type', 'text/plain')], b'internal server error\n', None
+        return started[0], started[1], b''.join(chunks), result
 
     def head(self, status, headers, keep):
         if isinstance(status, int):

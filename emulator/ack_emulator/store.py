@@ -4,8 +4,8 @@ Documents are JSON dicts keyed by ``(kind, id)``. One re-entrant lock serialises
 commits (WAL journal, so committed state survives ``kill -9``). Life cycles are stored as absolute times in the
 documents' ``_timeline`` (see lifecycle.py), so a restarted emulator resumes them from the recorded times.
 """
-import contextlib
 import json
+import marshal
 import sqlite3
 import threading
 import time
@@ -43,26 +43,15 @@ class Store:
         row = self._conn.execute('SELECT MAX(seq) FROM docs').fetchone()
         self._seq = row[0] or 0
         self._nonce_purge_at = 0.0
+        self._nonces = dict(self._conn.execute('SELECT nonce, at FROM nonces'))  # nonce -> first use
+        self._pending_nonces = []  # (nonce, at) not in the database yet: the next commit writes them
+        self._transaction = _Transaction(self)
+        self._decoded = {}  # (kind, id) -> (stored text, marshal of its decoded document)
 
     # -- transactions ---------------------------------------------------------------------------------------
-    @contextlib.contextmanager
     def transaction(self):
         """One lock held, one SQLite transaction; nested calls join the outer one. Rolls back on exception."""
-        with self._lock:
-            outer = self._depth == 0
-            if outer:
-                self._conn.execute('BEGIN IMMEDIATE')
-            self._depth += 1
-            try:
-                yield self
-            except BaseException:
-                self._depth -= 1
-                if outer:
-                    self._conn.execute('ROLLBACK')
-                raise
-            self._depth -= 1
-            if outer:
-                self._conn.execute('COMMIT')
+        return self._transaction
 
     # -- documents ------------------------------------------------------------------------------------------
     def _write(self, kind, ident, doc):
@@ -75,8 +64,20 @@ class Store:
             self._conn.execute('INSERT INTO docs (kind, id, seq, cluster_id, body) VALUES (?,?,?,?,?)',
                                (kind, ident, self._seq, cluster_id, body))
 
-    def _settled(self, kind, ident, body, now):
+    def _decode(self, kind, ident, body):
+        """``json.loads(body)``, from a marshal copy when the stored text is the one decoded last time (twice as
+        fast; every call returns a new object, so callers may change it)."""
+        hit = self._decoded.get((kind, ident))
+        if hit is not None and hit[0] == body:
+            return marshal.loads(hit[1])
         doc = json.loads(body)
+        if len(self._decoded) >= 10000:
+            self._decoded.clear()
+        self._decoded[kind, ident] = (body, marshal.dumps(doc))
+        return doc
+
+    def _settled(self, kind, ident, body, now):
+        doc = self._decode(kind, ident, body)
         if doc.get('_timeline') or doc.get('_gone'):
             doc, changed = lifecycle.settle(doc, now)
             if doc is None:
@@ -136,16 +137,38 @@ class Store:
 
     # -- signature nonces (kept in the database so a replay after a restart is still refused) ----------------
     def use_nonce(self, nonce, now, window=900.0):
-        """Record ``nonce``; False when it was already used within ``window`` seconds."""
-        with self.transaction():
+        """Record ``nonce``; False when it was already used within ``window`` seconds.
+
+        Checked in memory; the record reaches the database with the next commit (the request's own transaction,
+        or ``flush_nonces()``, which the app calls before it answers)."""
+        with self._lock:
             if now >= self._nonce_purge_at:
                 self._conn.execute('DELETE FROM nonces WHERE at < ?', (now - window,))
+                self._nonces = {k: at for k, at in self._nonces.items() if at >= now - window}
                 self._nonce_purge_at = now + 60
-            row = self._conn.execute('SELECT at FROM nonces WHERE nonce=?', (nonce,)).fetchone()
-            if row is not None and row[0] >= now - window:
+            at = self._nonces.get(nonce)
+            if at is not None and at >= now - window:
                 return False
-            self._conn.execute('INSERT OR REPLACE INTO nonces (nonce, at) VALUES (?, ?)', (nonce, now))
+            self._nonces[nonce] = now
+            self._pending_nonces.append((nonce, now))
             return True
+
+    def flush_nonces(self):
+        """Commit the nonces recorded since the last commit (none left when the request's transaction committed)."""
+        if self._pending_nonces:
+            with self.transaction():
+                pass
+
+    def _commit(self):
+        pending, self._pending_nonces = self._pending_nonces, []
+        try:
+            if pending:
+                self._conn.executemany('INSERT OR REPLACE INTO nonces (nonce, at) VALUES (?, ?)', pending)
+            self._conn.execute('COMMIT')
+        except BaseException:
+            self._pending_nonces[:0] = pending
+            self._conn.execute('ROLLBACK')
+            raise
 
     # -- misc -----------------------------------------------------------------------------------------------
     def get_meta(self, key, default=None):
@@ -163,6 +186,9 @@ class Store:
             self._conn.execute('DELETE FROM docs')
             self._conn.execute('DELETE FROM nonces')
             self._conn.execute('DELETE FROM meta')
+            self._nonces.clear()
+            del self._pending_nonces[:]
+            self._decoded.clear()
 
     def close(self):
         with self._lock:
@@ -170,3 +196,36 @@ class Store:
                 self._conn.close()
             except sqlite3.Error:
                 pass
+
+
+class _Transaction:
+    """``with store.transaction():`` (a class rather than a generator: it runs several times per request)."""
+    __slots__ = ('store',)
+
+    def __init__(self, store):
+        self.store = store
+
+    def __enter__(self):
+        store = self.store
+        store._lock.acquire()
+        if store._depth == 0:
+            try:
+                store._conn.execute('BEGIN IMMEDIATE')
+            except BaseException:
+                store._lock.release()
+                raise
+        store._depth += 1
+        return store
+
+    def __exit__(self, exc_type, exc, tb):
+        store = self.store
+        try:
+            store._depth -= 1
+            if store._depth == 0:
+                if exc_type is None:
+                    store._commit()
+                else:
+                    store._conn.execute('ROLLBACK')
+        finally:
+            store._lock.release()
+        return False
