@@ -97,8 +97,8 @@ def test_kubectl_refused_with_another_clusters_certificate(emulator, tmp_path):
     mixed['users'] = yaml.safe_load(kube_b.text)['users']
     mixed['contexts'][0]['context']['user'] = mixed['users'][0]['name']
     (tmp_path / 'mixed').write_text(yaml.safe_dump(mixed))
-    refused = Kubectl(tmp_path / 'mixed', tmp_path / 'home-mixed').run('get', 'ns', '--request-timeout=10s',
-                                                                      check=False)
+    mixed_kubectl = Kubectl(tmp_path / 'mixed', tmp_path / 'home-mixed')
+    refused = mixed_kubectl.run('get', 'ns', '--request-timeout=10s', check=False)
     assert refused.returncode != 0 and 'NAME' not in refused.stdout
     assert 'certificate' in refused.stderr or 'tls' in refused.stderr, refused.stderr
     # the same with curl, without checking the server (-k): the handshake fails

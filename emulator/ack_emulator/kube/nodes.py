@@ -153,8 +153,9 @@ def pod_metrics(pod, now):
     containers = []
     for c in pod['spec'].get('containers') or []:
         seed = '%s/%s/%d' % (meta.get('uid'), c.get('name'), minute)
-        containers.append({'name': c.get('name'), 'usage': {'cpu': '%dn' % _value(seed + 'cpu', 100000, 5000000),
-                                                             'memory': '%dKi' % _value(seed + 'mem', 2048, 16384)}})
+        usage = {'cpu': '%dn' % _value(seed + 'cpu', 100000, 5000000),
+                 'memory': '%dKi' % _value(seed + 'mem', 2048, 16384)}
+        containers.append({'name': c.get('name'), 'usage': usage})
     return {'kind': 'PodMetrics', 'apiVersion': 'metrics.k8s.io/v1beta1',
             'metadata': {'name': meta['name'], 'namespace': meta.get('namespace'), 'creationTimestamp': timestamp(now),
                          'labels': dict(meta.get('labels') or {})},
@@ -171,4 +172,5 @@ def node_metrics(node, pods, now):
     return {'kind': 'NodeMetrics', 'apiVersion': 'metrics.k8s.io/v1beta1',
             'metadata': {'name': node['metadata']['name'], 'creationTimestamp': timestamp(now),
                          'labels': dict(node['metadata'].get('labels') or {})},
-            'timestamp': timestamp(now - 15), 'window': '20.034s', 'usage': {'cpu': '%dn' % cpu, 'memory': '%dKi' % mem}}
+            'timestamp': timestamp(now - 15), 'window': '20.034s',
+            'usage': {'cpu': '%dn' % cpu, 'memory': '%dKi' % mem}}

@@ -20,8 +20,10 @@ MERGED_PRIMITIVES = ('finalizers',)
 
 
 def unsupported_media_type(content_type):
+    if not content_type:
+        return bad_request('missing content type')
     return KubeError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media '
-                     'types include: %s' % ', '.join(TYPES), {}) if content_type else bad_request('missing content type')
+                     'types include: %s' % ', '.join(TYPES), {})
 
 
 def merge_patch(target, patch):

@@ -81,8 +81,8 @@ def _service(o, now):
     ingress = ((o.get('status') or {}).get('loadBalancer') or {}).get('ingress') or []
     external = ','.join(i.get('ip') or i.get('hostname', '') for i in ingress) or (
         '<pending>' if spec.get('type') == 'LoadBalancer' else '<none>')
-    ports = ','.join('%s%s/%s' % (p['port'], ':%s' % p['nodePort'] if p.get('nodePort') else '', p.get('protocol', 'TCP'))
-                     for p in spec.get('ports') or []) or '<none>'
+    ports = ','.join('%s%s/%s' % (p['port'], ':%s' % p['nodePort'] if p.get('nodePort') else '',
+                                  p.get('protocol', 'TCP')) for p in spec.get('ports') or []) or '<none>'
     selector = ','.join('%s=%s' % kv for kv in sorted((spec.get('selector') or {}).items())) or '<none>'
     return [spec.get('type'), spec.get('clusterIP') or '<none>', external, ports, _age(o, now), selector]
 

@@ -156,7 +156,7 @@ class Verbs:
             meta['remainingItemCount'] = len(found) - end
         found = found[start:end]
         if self.wants_table():
-            out = tables.table(self.kind.kind, found, self.now, self.args.get('includeObject', 'Metadata'), meta['resourceVersion'])
+            out = tables.table(self.kind.kind, found, self.now, self.args.get('includeObject', 'Metadata'))
             out['metadata'] = meta
             return self.respond(out)
         return self.respond({'kind': self.kind.kind + 'List', 'apiVersion': self.gv, 'metadata': meta,
@@ -431,4 +431,3 @@ class Verbs:
                 seen = now
 
         return Response(stream(), status=200, content_type='application/json', direct_passthrough=True)
-

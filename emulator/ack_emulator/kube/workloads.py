@@ -152,12 +152,12 @@ def schedule(objs, pod):
                 load[p['spec'].get('nodeName')] = load.get(p['spec'].get('nodeName'), 0) + 1
             node = min(fits, key=lambda n: (load.get(n['metadata']['name'], 0), n['metadata']['name']))
     if node is None or not is_ready(node):
-        message = '0/%d nodes are available: %s.' % (len(nodes), 'no nodes available to schedule pods' if not nodes
-                                                       else '%d node(s) were not ready or had untolerated taints'
-                                                       % len(nodes))
+        why = ('%d node(s) were not ready or had untolerated taints' % len(nodes)) if nodes \
+            else 'no nodes available to schedule pods'
+        message = '0/%d nodes are available: %s.' % (len(nodes), why)
         pending = {'phase': 'Pending', 'qosClass': _qos(spec),
                    'conditions': [{'type': 'PodScheduled', 'status': 'False', 'lastProbeTime': None,
-                                   'lastTransitionTime': status.get('conditions', [{}])[0].get('lastTransitionTime')
+                                   'lastTransitionTime': (status.get('conditions') or [{}])[0].get('lastTransitionTime')
                                    or timestamp(objs.now), 'reason': 'Unschedulable', 'message': message}]}
         changed = pending != status
         pod['status'] = pending
