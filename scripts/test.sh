@@ -25,12 +25,13 @@ lint() {
 docs() {
     say "antsibull docs and changelog lint"
     (cd "$COLL" && antsibull-docs lint-collection-docs --plugin-docs . && antsibull-changelog lint)
-    say "ansible-doc renders every module"
+    say "ansible-doc renders every module and the inventory plugin"
     local m
     for m in "$COLL"/plugins/modules/*.py; do
         m=$(basename "$m" .py)
         ansible-doc "alicloud.ack.$m" > /dev/null
     done
+    ansible-doc -t inventory alicloud.ack.ack > /dev/null
 }
 
 build() {
@@ -70,7 +71,7 @@ main() {
             docs) docs ;;
             build) build ;;
             pytest) run_pytest ;;
-            bench) python "$ROOT/emulator/benchmark.py" ;;
+            bench) python "$ROOT/emulator/benchmark.py"; python "$ROOT/emulator/bench_inventory.py" ;;
             all) sanity; lint; docs; build; run_pytest ;;
             *) echo "unknown stage: $s" >&2; exit 2 ;;
         esac

@@ -1,0 +1,256 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: ack
+short_description: The nodes of Alibaba Cloud ACK clusters as Ansible hosts
+version_added: 0.1.0
+description:
+  - Reads the clusters of one or more regions (DescribeClustersV1) and the nodes of each (DescribeClusterNodes),
+    every page, and makes one host per node.
+  - Each host carries the node's fields as the API returns them, C(private_ip), C(public_ip), C(zone_id), and its
+    cluster's C(cluster_id), C(cluster_name), C(cluster_type), C(cluster_version), C(cluster_state), C(region_id)
+    and C(cluster_tags) (a dict).
+  - "Each host is put in the groups C(ack_cluster_<cluster name>), C(ack_nodepool_<node pool id>),
+    C(ack_state_<state>), C(ack_instance_type_<instance type>), C(ack_zone_<zone>) and C(ack_role_<master|worker>),
+    for the values it has; characters other than letters, digits and C(_) become C(_)."
+  - The nodes of several clusters are read at the same time (see O(max_workers)). Throttled calls are retried
+    (see O(api_retries)).
+  - Credentials and the endpoint are found as by the modules of this collection.
+  - The configuration file name must end with C(ack.yml) or C(ack.yaml).
+author:
+  - alicloud.ack maintainers (@alicloud-ack)
+extends_documentation_fragment:
+  - alicloud.ack.ack
+  - constructed
+  - inventory_cache
+options:
+  plugin:
+    description: Marks the file as a configuration of this plugin.
+    required: true
+    type: str
+    choices: [alicloud.ack.ack]
+  endpoint:
+    env:
+      - name: ALIBABA_CLOUD_ACK_ENDPOINT
+  regions:
+    description:
+      - Regions to read, for example V([cn-hangzhou, cn-beijing]).
+      - When not set, the one region of O(alicloud_region) or its fallbacks.
+      - With O(endpoint) set, every region is asked at that endpoint.
+    type: list
+    elements: str
+  cluster_ids:
+    description: Only the clusters with these ids.
+    type: list
+    elements: str
+  cluster_names:
+    description: Only the clusters with exactly these names.
+    type: list
+    elements: str
+  cluster_types:
+    description: Only the clusters of these types, for example V(ManagedKubernetes) or V(Kubernetes).
+    type: list
+    elements: str
+  cluster_tags:
+    description:
+      - Only the clusters that carry every one of these tags.
+      - A tag whose value is V(null) matches any value of that key.
+    type: dict
+  include_masters:
+    description:
+      - Whether the master nodes of dedicated clusters are hosts too. Managed clusters have no master nodes.
+    type: bool
+    default: true
+  hostnames:
+    description:
+      - Host name of a node, in order of preference; the first field the node has a value for is used.
+      - A node that has none of them is left out.
+      - When two nodes would get the same name (node names and addresses repeat in clusters of different VPCs), the
+        second is named by its instance id and a warning is shown. Clusters are taken by region, then cluster id.
+    type: list
+    elements: str
+    choices: [node_name, instance_id, private_ip, public_ip, host_name, instance_name]
+    default: [node_name, instance_id]
+  ansible_host:
+    description:
+      - Address Ansible connects to, set as C(ansible_host).
+      - V(private_ip) is the node's first address that is not globally routable.
+      - V(public_ip) is its first globally routable address; a node without one gets its private address.
+        ACK reports the addresses the node itself holds; an elastic IP bound to an instance is not among them.
+      - V(none) leaves C(ansible_host) unset.
+    type: str
+    choices: [private_ip, public_ip, none]
+    default: private_ip
+  max_workers:
+    description:
+      - How many API calls are in flight at the same time, at most. Each worker has its own connection.
+    type: int
+    default: 8
+notes:
+  - ACK does not report a node's zone. C(zone_id) is the node's when the API gives one, else its cluster's zone.
+  - With O(cache=true), a refresh within O(cache_timeout) makes no API call; C(ansible-inventory --flush-cache)
+    reads again. The cache is kept per configuration file and per set of regions, filters and endpoint.
+'''
+
+EXAMPLES = r'''
+---
+# prod.ack.yml: every node of the region of the environment or profile, named by node name
+plugin: alicloud.ack.ack
+
+---
+# nodes.ack.yml: two regions, tagged managed clusters, workers only, cached for 10 minutes
+plugin: alicloud.ack.ack
+regions: [cn-hangzhou, cn-beijing]
+cluster_types: [ManagedKubernetes]
+cluster_tags:
+  env: prod
+include_masters: false
+hostnames: [instance_id]
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: ~/.cache/ansible-ack
+cache_timeout: 600
+keyed_groups:
+  - key: cluster_tags.team | default('none')
+    prefix: team
+  - key: instance_type_family
+    prefix: family
+groups:
+  not_ready: node_status != 'Ready'
+compose:
+  ansible_user: "'ecs-user'"
+
+---
+# emulator.ack.yml: the local ACK emulator, two clusters by name, public addresses where nodes have them
+plugin: alicloud.ack.ack
+endpoint: http://127.0.0.1:8080
+alicloud_region: cn-hangzhou
+cluster_names: [web, batch]
+ansible_host: public_ip
+strict: true
+'''
+
+import hashlib
+import json
+
+from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.module_utils.basic import missing_required_lib
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.release import __version__ as ANSIBLE_VERSION
+from ansible.utils.unsafe_proxy import wrap_var
+
+from ansible_collections.alicloud.ack.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    AckApiError,
+)
+from ansible_collections.alicloud.ack.plugins.module_utils._connect import client_from_options
+from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError, one_line
+from ansible_collections.alicloud.ack.plugins.module_utils._inventory import (
+    Filters,
+    default_groups,
+    host_name,
+    host_vars,
+    read_clusters,
+)
+
+CONNECTION_OPTIONS = ('alicloud_access_key', 'alicloud_secret_key', 'alicloud_security_token', 'alicloud_region',
+                      'profile', 'shared_credentials_file', 'endpoint', 'signature_version', 'validate_certs',
+                      'connect_timeout', 'read_timeout', 'api_retries', 'api_retry_max_delay')
+# ansible-core 2.19+ never templates plain strings an inventory plugin sets; older versions need them marked unsafe.
+MARK_UNSAFE = tuple(int(part) for part in ANSIBLE_VERSION.split('.')[:2]) < (2, 19)
+# What the cached data depends on besides the file (never a secret).
+CACHE_OPTIONS = ('regions', 'alicloud_region', 'alicloud_access_key', 'profile', 'endpoint', 'cluster_ids',
+                 'cluster_names', 'cluster_types', 'cluster_tags', 'include_masters')
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+
+    NAME = 'alicloud.ack.ack'
+
+    def verify_file(self, path):
+        return super(InventoryModule, self).verify_file(path) and path.endswith(('ack.yml', 'ack.yaml'))
+
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache=cache)
+        self._read_config_data(path)
+        key = '%s_%s' % (self.get_cache_key(path), self._options_digest())
+        use_cache = self.get_option('cache')
+        data = None
+        if use_cache and cache:
+            try:
+                data = self._cache[key]
+            except KeyError:
+                data = None
+        if data is None:
+            data = self._read()
+            if use_cache:
+                self._cache[key] = data
+        self._populate(data)
+
+    def _options_digest(self):
+        chosen = dict((name, self.get_option(name)) for name in CACHE_OPTIONS)
+        return hashlib.sha256(json.dumps(chosen, sort_keys=True, default=str).encode('utf-8')).hexdigest()[:12]
+
+    def _make_client(self, region):
+        options = dict((name, self.get_option(name)) for name in CONNECTION_OPTIONS)
+        if region:
+            options['alicloud_region'] = region
+        return client_from_options(options)
+
+    def _read(self):
+        if not HAS_REQUESTS:
+            raise AnsibleError(missing_required_lib('requests'))
+        filters = Filters(self.get_option('cluster_ids'), self.get_option('cluster_names'),
+                          self.get_option('cluster_types'), self.get_option('cluster_tags'))
+        workers = self.get_option('max_workers')
+        if workers < 1:
+            raise AnsibleParserError('max_workers must be at least 1, got %s' % workers)
+        try:
+            self._make_client(None).close()  # bad options or missing credentials fail here, before any call
+            return read_clusters(self._make_client, self.get_option('regions') or [None], filters,
+                                 include_masters=self.get_option('include_masters'), workers=workers)
+        except AckModuleError as e:
+            raise AnsibleParserError(e.msg)
+        except AckApiError as e:
+            raise AnsibleError(one_line(e))
+
+    def _populate(self, data):
+        preferences = self.get_option('hostnames')
+        address = self.get_option('ansible_host')
+        strict = self.get_option('strict')
+        owners = {}
+        renamed = []
+        for entry in data:
+            for node in entry['nodes']:
+                hostvars = host_vars(entry['cluster'], node)
+                name = host_name(hostvars, preferences)
+                if name is None:
+                    self.display.vvv('alicloud.ack.ack: node %s has none of %s, left out'
+                                     % (node.get('instance_id'), ', '.join(preferences)))
+                    continue
+                if owners.get(name, node.get('instance_id')) != node.get('instance_id'):
+                    renamed.append('%s (%s)' % (node.get('instance_id'), name))
+                    name = str(node.get('instance_id'))
+                owners[name] = node.get('instance_id')
+                self._add_host(name, hostvars, address, strict)
+        if renamed:
+            self.display.warning('alicloud.ack.ack: %d nodes have the host name of another node (nodes of clusters in '
+                                 'different VPCs can share addresses) and are named by instance id: %s'
+                                 % (len(renamed), ', '.join(renamed[:5]) + (', ...' if len(renamed) > 5 else '')))
+
+    def _add_host(self, name, hostvars, address, strict):
+        self.inventory.add_host(name)
+        for group in default_groups(hostvars):
+            self.inventory.add_group(group)
+            self.inventory.add_child(group, name)
+        if address != 'none' and (hostvars.get(address) or hostvars.get('private_ip')):
+            hostvars['ansible_host'] = hostvars.get(address) or hostvars.get('private_ip')
+        for key, value in hostvars.items():
+            self.inventory.set_variable(name, key, wrap_var(value) if MARK_UNSAFE else value)  # data, not templates
+        self._set_composite_vars(self.get_option('compose'), hostvars, name, strict=strict)
+        self._add_host_to_composed_groups(self.get_option('groups'), hostvars, name, strict=strict)
+        self._add_host_to_keyed_groups(self.get_option('keyed_groups'), hostvars, name, strict=strict)

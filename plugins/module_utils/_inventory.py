@@ -1,0 +1,193 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Inventory of ACK cluster nodes: read clusters and their nodes concurrently, turn each node into a host.
+
+Knows nothing of Ansible: the inventory plugin (plugins/inventory/ack.py) gives it a client factory and options.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import ipaddress
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.alicloud.ack.plugins.module_utils._client import AckApiError, expand_path
+from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import CLUSTER_ABSENT, GONE
+from ansible_collections.alicloud.ack.plugins.module_utils._tags import tags_to_dict
+
+PAGE_SIZE = 100  # the largest page DescribeClustersV1 and DescribeClusterNodes give
+NO_NODES = ('Ask',)  # serverless clusters have no nodes to list
+# What a host keeps of its cluster: hostvar -> key in the cluster description.
+CLUSTER_VARS = dict(cluster_id='cluster_id', cluster_name='name', cluster_type='cluster_type',
+                    cluster_version='current_version', cluster_state='state', region_id='region_id')
+# What is kept of a cluster (and cached): CLUSTER_VARS' keys, its zone and tags.
+CLUSTER_KEYS = tuple(CLUSTER_VARS.values()) + ('zone_id', 'tags')
+# The groups every host gets: prefix -> hostvar.
+GROUPS = (('ack_cluster_', 'cluster_name'), ('ack_nodepool_', 'nodepool_id'), ('ack_state_', 'state'),
+          ('ack_instance_type_', 'instance_type'), ('ack_zone_', 'zone_id'), ('ack_role_', 'instance_role'))
+
+
+class Filters(object):
+    """Which clusters to read: every given list or dict must match (None = no condition)."""
+
+    def __init__(self, cluster_ids=None, names=None, types=None, tags=None):
+        self.cluster_ids = cluster_ids or None
+        self.names = names or None
+        self.types = types or None
+        self.tags = tags or None
+
+    def query(self, region):
+        """DescribeClustersV1 query: narrowed on the server when one value is asked (its name match is fuzzy,
+        so names are compared here again)."""
+        query = {'region_id': region}
+        for key, values in (('cluster_id', self.cluster_ids), ('name', self.names), ('cluster_type', self.types)):
+            if values and len(values) == 1:
+                query[key] = values[0]
+        return query
+
+    def match(self, cluster):
+        if cluster.get('state') in GONE:
+            return False
+        for key, values in (('cluster_id', self.cluster_ids), ('name', self.names), ('cluster_type', self.types)):
+            if values and cluster.get(key) not in values:
+                return False
+        if self.tags:
+            have = tags_to_dict(cluster.get('tags'))
+            for key, value in self.tags.items():
+                if key not in have or (value is not None and have[key] != str(value)):
+                    return False
+        return True
+
+
+def list_clusters(client, filters):
+    """The matching clusters of the client's region, every page read."""
+    pages = client.paginate_pages('DescribeClustersV1', '/api/v1/clusters', filters.query(client.region), 'clusters',
+                                  page_size=PAGE_SIZE)
+    return [c for c in pages if filters.match(c)]
+
+
+def list_nodes(client, cluster_id):
+    """Every node of a cluster (every page read); [] when the cluster went away meanwhile."""
+    path = expand_path('/clusters/{}/nodes', [cluster_id])
+    try:
+        return list(client.paginate_pages('DescribeClusterNodes', path, {}, 'nodes', page_key='page',
+                                          number_param='pageNumber', size_param='pageSize', page_size=PAGE_SIZE))
+    except AckApiError as e:
+        if e.code in CLUSTER_ABSENT:
+            return []
+        raise
+
+
+class ClientPool(object):
+    """One client per worker thread and region (a requests.Session is not shared between threads)."""
+
+    def __init__(self, make_client):
+        self.make_client = make_client
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.made = []
+
+    def get(self, region):
+        clients = self.local.__dict__.setdefault('clients', {})
+        if region not in clients:
+            clients[region] = client = self.make_client(region)
+            with self.lock:
+                self.made.append(client)
+        return clients[region]
+
+    def close(self):
+        for client in self.made:
+            client.close()
+
+
+def _run_all(pool, func, items):
+    """func over items in the pool, results in order; the first error cancels what has not started."""
+    futures = [pool.submit(func, item) for item in items]
+    try:
+        return [f.result() for f in futures]
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        raise
+
+
+def read_clusters(make_client, regions, filters, include_masters=True, workers=8):
+    """[{'cluster': {...}, 'nodes': [...]}] of every region, sorted by region and cluster id.
+
+    make_client(region) -> AckClient; regions: a list (None: the client's own region). Clusters are listed per
+    region, then their nodes are read concurrently by at most `workers` threads.
+    """
+    clients = ClientPool(make_client)
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            listed = _run_all(pool, lambda r: [(r, c) for c in list_clusters(clients.get(r), filters)], regions)
+            clusters = sorted((pair for part in listed for pair in part),
+                              key=lambda p: (p[1].get('region_id') or '', p[1].get('cluster_id') or ''))
+
+            def nodes_of(pair):
+                region, cluster = pair
+                if cluster.get('cluster_type') in NO_NODES:
+                    return []
+                return list_nodes(clients.get(region), cluster['cluster_id'])
+
+            all_nodes = _run_all(pool, nodes_of, clusters)
+    finally:
+        clients.close()
+    result = []
+    for (region, cluster), nodes in zip(clusters, all_nodes):
+        if not include_masters:
+            nodes = [n for n in nodes if (n.get('instance_role') or '').lower() != 'master']
+        result.append(dict(cluster=dict((k, cluster.get(k)) for k in CLUSTER_KEYS), nodes=nodes))
+    return result
+
+
+# ---------------------------------------------------------------- hosts
+
+
+def split_ips(addresses):
+    """(private, public): the first address that is not globally routable, and the first that is."""
+    private = public = None
+    for text in addresses or []:
+        try:
+            address = ipaddress.ip_address(str(text).strip())
+        except ValueError:
+            continue
+        if address.is_global:
+            public = public or str(address)
+        else:
+            private = private or str(address)
+    return private, public
+
+
+def host_vars(cluster, node):
+    """The node's fields as the API gives them, its addresses, zone, and its cluster's id, name, type, version,
+    state, region and tags."""
+    hostvars = dict(node)
+    private, public = split_ips(node.get('ip_address'))
+    hostvars.update(private_ip=private, public_ip=public,
+                    zone_id=node.get('zone_id') or cluster.get('zone_id') or None,
+                    cluster_tags=tags_to_dict(cluster.get('tags')))
+    hostvars.update((name, cluster.get(key)) for name, key in CLUSTER_VARS.items())
+    return hostvars
+
+
+def safe_name(text):
+    """A group name Ansible accepts: letters, digits and underscores."""
+    return re.sub(r'[^A-Za-z0-9_]', '_', str(text))
+
+
+def default_groups(hostvars):
+    """ack_cluster_<name>, ack_nodepool_<id>, ack_state_<state>, ack_instance_type_<type>, ack_zone_<zone>,
+    ack_role_<role>, for the values the host has."""
+    return [safe_name(prefix + str(hostvars[key]).lower() if key == 'instance_role' else prefix + str(hostvars[key]))
+            for prefix, key in GROUPS if hostvars.get(key) not in (None, '')]
+
+
+def host_name(hostvars, preferences):
+    """The first of the preferred hostvars that has a value, or None."""
+    for key in preferences:
+        if hostvars.get(key) not in (None, ''):
+            return str(hostvars[key])
+    return None
