@@ -91,6 +91,11 @@ def test_writes_persist_and_a_no_op_patch_changes_nothing(emulator, kube):
     r = kube.call('PATCH', '/apis/apps/v1/namespaces/default/deployments/web',
                   [{'op': 'replace', 'path': '/spec/replicas', 'value': 3}], 'application/json-patch+json')
     assert r.json()['spec']['replicas'] == 3 and r.json()['metadata']['generation'] == 4
+    # a dry run answers the result and stores nothing
+    r = kube.call('PATCH', '/apis/apps/v1/namespaces/default/deployments/web?dryRun=All', {'spec': {'replicas': 5}},
+                  'application/merge-patch+json')
+    assert r.json()['spec']['replicas'] == 5
+    assert kube.get('/apis/apps/v1/namespaces/default/deployments/web')['spec']['replicas'] == 3
     # the same objects from the legacy group, and after a restart
     legacy = kube.get('/apis/extensions/v1beta1/namespaces/default/deployments/web')
     assert legacy['apiVersion'] == 'extensions/v1beta1' and legacy['metadata']['uid'] == before['metadata']['uid']

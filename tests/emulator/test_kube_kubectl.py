@@ -148,3 +148,29 @@ def test_kubectl_nodes_follow_ack_nodes(emulator, tmp_path):
     assert new[0]['status']['capacity']['cpu'] == '8'
     plain = kubectl.json('get', 'pod', 'plain')
     assert plain['status']['phase'] == 'Running' and plain['spec']['nodeName'] == new[0]['metadata']['name']
+
+
+def test_kubectl_create_subcommands(emulator, tmp_path):
+    """kubectl's typed create subcommands send protobuf bodies."""
+    cid, _ = emulator.create_cluster()
+    kubectl, _ = kubectl_for(emulator, cid, tmp_path)
+    assert kubectl.run('create', 'namespace', 'team').stdout.strip() == 'namespace/team created'
+    team = ['-n', 'team']
+    kubectl.run(*team, 'create', 'deployment', 'api', '--image=nginx:1.25', '--replicas=2', '--port=80')
+    kubectl.run(*team, 'create', 'configmap', 'settings', '--from-literal=mode=fast')
+    kubectl.run(*team, 'create', 'secret', 'generic', 'token', '--from-literal=key=s3cr3t')
+    kubectl.run(*team, 'create', 'service', 'clusterip', 'front', '--tcp=80:8080')
+    kubectl.run(*team, 'expose', 'deployment', 'api', '--port=81')
+    api = kubectl.json(*team, 'get', 'deployment', 'api')
+    assert api['spec']['replicas'] == 2 and api['status']['readyReplicas'] == 2
+    assert api['spec']['template']['spec']['containers'][0]['ports'] == [{'containerPort': 80, 'protocol': 'TCP'}]
+    assert kubectl.json(*team, 'get', 'configmap', 'settings')['data'] == {'mode': 'fast'}
+    secret = kubectl.json(*team, 'get', 'secret', 'token')
+    assert secret['type'] == 'Opaque' and secret['data'] == {'key': 'czNjcjN0'}
+    front = kubectl.json(*team, 'get', 'service', 'front')['spec']
+    assert front['ports'][0]['port'] == 80 and front['ports'][0]['targetPort'] == 8080 and front['clusterIP']
+    assert kubectl.json(*team, 'get', 'service', 'api')['spec']['selector'] == {'app': 'api'}
+    assert len(kubectl.json(*team, 'get', 'pods')['items']) == 2
+    kubectl.run('delete', 'namespace', 'team')
+    assert kubectl.run('get', 'namespace', 'team', check=False).returncode != 0
+    assert kubectl.json('get', 'pods', '-A')['items'] == []

@@ -7,7 +7,7 @@ import time
 
 from werkzeug.wrappers import Response
 
-from . import logs, nodes, patch, tables, workloads
+from . import logs, nodes, patch, protobuf, tables, workloads
 from .listeners import serving
 from .objects import Objects, field_matcher, label_matcher, selector_text, timestamp
 from .resources import KINDS, METRICS
@@ -34,8 +34,7 @@ def parse_body(request, what="couldn't get version/kind; json parse error"):
         except yaml.YAMLError as e:
             raise bad_request('error converting YAML to JSON: %s' % str(e).replace('\n', ' '))
     if 'protobuf' in ctype:
-        raise KubeError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted '
-                        'media types include: application/json, application/yaml', {})
+        return protobuf.parse(raw)
     try:
         return json.loads(raw)
     except ValueError as e:
@@ -208,7 +207,7 @@ class Verbs:
         obj = self.prepare(obj, None)
         self.objs.put(self.kind.plural, obj)
         self.after_write()
-        return self.respond(self.served(self.objs.get(self.kind.plural, self.ns, name) or obj), 201)
+        return self.respond(self.served(self.stored(name, obj)), 201)
 
     def update(self):
         if self.name is None:
@@ -254,7 +253,13 @@ class Verbs:
         obj = self.prepare(obj, None)
         self.objs.put(self.kind.plural, obj)
         self.after_write()
-        return self.respond(self.served(self.objs.get(self.kind.plural, self.ns, self.name) or obj), 201)
+        return self.respond(self.served(self.stored(self.name, obj)), 201)
+
+    def stored(self, name, written):
+        """The object as stored after a write and the controllers (``written`` itself on a dry run)."""
+        if self.dry_run:
+            return written
+        return self.objs.get(self.kind.plural, self.ns, name) or written
 
     def precondition(self, current, meta):
         rv = meta.get('resourceVersion')
@@ -287,7 +292,7 @@ class Verbs:
             return self.respond(self.served(current))
         self.objs.put(self.kind.plural, new)
         self.after_write()
-        return self.respond(self.served(self.objs.get(self.kind.plural, self.ns, self.name) or new))
+        return self.respond(self.served(self.stored(self.name, new)))
 
     # -- scale --------------------------------------------------------------------------------------------------
     def scale_of(self, obj):
@@ -318,16 +323,14 @@ class Verbs:
         saved_sub, self.sub = self.sub, None
         self.write(current, new)
         self.sub = saved_sub
-        return self.respond(self.scale_of(self.objs.get(self.kind.plural, self.ns, self.name)))
+        return self.respond(self.scale_of(self.stored(self.name, new)))
 
     # -- delete ------------------------------------------------------------------------------------------------
     def options(self):
-        raw = self.request.get_data()
         opts = {}
-        if raw.strip():
-            try:
-                opts = json.loads(raw)
-            except ValueError:
+        if self.request.get_data().strip():
+            opts = parse_body(self.request, 'the body of a delete must be DeleteOptions')
+            if not isinstance(opts, dict):
                 raise bad_request('the body of a delete must be DeleteOptions')
         return opts.get('propagationPolicy') or self.args.get('propagationPolicy') or 'Background'
 
