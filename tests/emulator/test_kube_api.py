@@ -329,3 +329,19 @@ def test_kubeconfig_survives_restart(emulator, tmp_path):
     assert kubeconfig(emulator, cid) == answer  # same CA, same client certificate, same ports
     assert kube.get('/api/v1/namespaces/team')['status']['phase'] == 'Active'
     kube.close()
+
+
+def test_pods_leave_a_removed_node(emulator, kube):
+    """RemoveClusterNodes takes the node out of the Kubernetes API; its pods are replaced on the other node."""
+    r = kube.call('POST', '/apis/apps/v1/namespaces/default/deployments', deployment(replicas=4))
+    assert r.status_code == 201
+    first, second = ack_nodes(emulator, kube.cluster_id)
+    emulator.set_time_scale(0)
+    r = emulator.signed('POST', '/api/v2/clusters/%s/nodes/remove' % kube.cluster_id, action='RemoveClusterNodes',
+                        body={'nodes': [first['node_name']], 'release_node': True})
+    assert r.status == 200, r
+    emulator.wait_task(r.json['task_id'])
+    assert [n['metadata']['name'] for n in kube.get('/api/v1/nodes')['items']] == [second['node_name']]
+    pods = kube.get('/api/v1/namespaces/default/pods')['items']
+    assert len(pods) == 4 and {p['spec']['nodeName'] for p in pods} == {second['node_name']}
+    assert kube.get('/apis/apps/v1/namespaces/default/deployments/web')['status']['readyReplicas'] == 4
