@@ -271,3 +271,45 @@ def test_old_sdk_status_and_cancel(emulator, sdk_old):
     cancel.set_ClusterId(cid)
     assert sdk_old.do(cancel)['RequestId']
     assert sdk_old.do(get)['status'] == 'canceled'
+
+
+def metadata(emulator, **query):
+    query.setdefault('Region', 'cn-hangzhou')
+    query.setdefault('ClusterType', 'ManagedKubernetes')
+    return emulator.signed('GET', '/api/v1/metadata/versions', query=query, action='DescribeKubernetesVersionMetadata')
+
+
+def test_version_metadata_catalogue_and_upgradable_versions(emulator):
+    r = metadata(emulator)
+    assert r.status == 200, r
+    versions = [item['version'] for item in r.json]
+    assert versions[0] == '1.14.8-aliyun.1' and versions[-1] == '1.31.1-aliyun.1' and FROM in versions
+    assert all('upgradable_versions' not in item for item in r.json)   # only asked for one version
+    one = metadata(emulator, KubernetesVersion=FROM, QueryUpgradableVersion='true').json
+    assert [i['version'] for i in one] == [FROM] and one[0]['upgradable_versions'] == [TO]
+    patch = metadata(emulator, KubernetesVersion='1.28.3-aliyun.1', QueryUpgradableVersion='true').json
+    assert patch[0]['upgradable_versions'] == [FROM, TO] and patch[0]['creatable'] is False
+    top = metadata(emulator, KubernetesVersion='1.31.1-aliyun.1', QueryUpgradableVersion='true').json
+    assert top[0]['upgradable_versions'] == []
+    assert metadata(emulator, KubernetesVersion='1.29.0-aliyun.1').json == []
+
+
+@pytest.mark.parametrize('query, code', [
+    ({'Region': ''}, 'MissingParameter'),
+    ({'ClusterType': ''}, 'MissingParameter'),
+    ({'ClusterType': 'Swarm'}, 'InvalidParameter'),
+    ({'QueryUpgradableVersion': 'perhaps'}, 'InvalidParameter'),
+])
+def test_version_metadata_validation(emulator, query, code):
+    r = metadata(emulator, **query)
+    assert r.status == 400 and r.code == code, r
+
+
+@pytest.mark.parametrize('client_fixture', ['sdk_new_v2', 'sdk_new_v3'])
+def test_new_sdk_version_metadata(request, client_fixture):
+    from alibabacloud_cs20151215 import models
+    client = request.getfixturevalue(client_fixture)
+    answer = client.describe_kubernetes_version_metadata(models.DescribeKubernetesVersionMetadataRequest(
+        region='cn-hangzhou', cluster_type='ManagedKubernetes', kubernetes_version=FROM,
+        query_upgradable_version=True))
+    assert [(v.version, v.upgradable_versions) for v in answer.body] == [(FROM, [TO])]

@@ -1,5 +1,6 @@
 """Cluster upgrade: UpgradeCluster, GetUpgradeStatus, PauseClusterUpgrade, ResumeUpgradeCluster,
-CancelClusterUpgrade (reference 9.1-9.5).
+CancelClusterUpgrade (reference 9.1-9.5), and the version catalogue DescribeKubernetesVersionMetadata (as the
+official alibabacloud-cs20151215 client calls it: ``upgradable_versions`` with QueryUpgradableVersion).
 
 One ``upgrade`` document per cluster (id = cluster id) holds the latest upgrade. An upgrade walks through the
 visible ``upgrade_step``s ``prechecking`` -> ``upgrading`` (control plane, then worker nodes in batches) ->
@@ -20,7 +21,7 @@ from ..lifecycle import AT, iso, new_task
 from ..registry import op
 from .common import body_dict, get_cluster
 from .nodes import as_bool, as_int, as_str, cluster_nodes, push_timeline, require_running
-from .validation import parse_version
+from .validation import RUNTIMES, parse_version
 
 # Kubernetes versions ACK offers, oldest first. ACK upgrades one catalogue step at a time (1.14 -> 1.16 -> ...),
 # or to a newer patch of the same minor version.
@@ -79,6 +80,38 @@ def _target(cluster, body):
         raise errors.bad_param('next_version', 'cluster %s runs %s and can only be upgraded to %s'
                                % (cluster['cluster_id'], current, ', '.join(allowed) or 'no other version'))
     return requested
+
+
+CATALOGUE_CLUSTER_TYPES = ('kubernetes', 'managedkubernetes', 'ask', 'externalkubernetes')
+
+
+@op('DescribeKubernetesVersionMetadata', 'GET', '/api/v1/metadata/versions')
+def describe_kubernetes_version_metadata(ctx):
+    """The catalogue (an array), or the one entry of ``KubernetesVersion`` (any patch of a catalogued minor);
+    with ``QueryUpgradableVersion=true`` and a ``KubernetesVersion`` the entry lists ``upgradable_versions``."""
+    q = ctx.query
+    as_str('Region', q.get('Region'), required=True)
+    ctype = as_str('ClusterType', q.get('ClusterType'), required=True)
+    if ctype.lower() not in CATALOGUE_CLUSTER_TYPES:
+        raise errors.bad_param('ClusterType', 'valid values are Kubernetes, ManagedKubernetes, Ask, '
+                               'ExternalKubernetes')
+    as_str('Mode', q.get('Mode'), choices=('supported', 'all'))
+    wanted = as_str('KubernetesVersion', q.get('KubernetesVersion'))
+    upgradable = as_bool('QueryUpgradableVersion', q.get('QueryUpgradableVersion'))
+    minors = {parse_version(v)[:2] for v in KUBERNETES_VERSIONS}
+    if wanted is None:
+        versions = list(KUBERNETES_VERSIONS)
+    else:
+        parsed = parse_version(wanted)
+        versions = [wanted] if parsed is not None and parsed[:2] in minors else []
+    out = []
+    for v in versions:
+        item = {'version': v, 'creatable': v in KUBERNETES_VERSIONS, 'capabilities': {}, 'meta_data': {},
+                'images': [], 'runtimes': [{'name': 'containerd', 'version': RUNTIMES['containerd']}]}
+        if upgradable and wanted is not None:
+            item['upgradable_versions'] = next_versions(v)
+        out.append(item)
+    return out
 
 
 def _worker_batches(workers, max_parallelism):
