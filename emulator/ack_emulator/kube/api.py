@@ -41,9 +41,6 @@ class KubeApi:
         self.app = app
         self.db = app.db
 
-    def forget(self, cluster_id):
-        """Called when a cluster's ports close (nothing cached per cluster yet)."""
-
     def __call__(self, environ, start_response):
         request = Request(environ)
         try:

@@ -190,7 +190,6 @@ class Listeners:
                 for cid in gone:
                     self.close_cluster(cid)
                     self.db.delete(pki.KIND, cid)
-                    self.wsgi_app.forget(cid)
         except Exception as e:  # pylint: disable=broad-except  (never let the loop die)
             print('ack-emulator: kube sweep failed: %r' % (e,), file=sys.stderr)
 

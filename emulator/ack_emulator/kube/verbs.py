@@ -339,7 +339,7 @@ class Verbs:
         if self.kind.plural == 'namespaces':
             workloads.delete_namespace(self.objs, obj, KINDS)
         elif self.kind.plural in ('deployments', 'replicasets'):
-            workloads.delete_owned(self.objs, obj, None, orphan=self.options() == 'Orphan')
+            workloads.delete_owned(self.objs, obj, orphan=self.options() == 'Orphan')
         self.objs.delete(self.kind.plural, meta.get('namespace'), meta['name'])
 
     def delete(self):

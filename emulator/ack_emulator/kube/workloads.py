@@ -274,10 +274,6 @@ def prepare_pod(objs, obj, old):
     return obj
 
 
-def delete_pod(objs, obj, kinds):
-    """A pod a replica set owns is replaced (the controller runs after every write)."""
-
-
 # -- deployments and replica sets -----------------------------------------------------------------------------
 def _replicas(spec):
     value = spec.get('replicas', 1)
@@ -497,15 +493,7 @@ def reconcile_deployment(objs, dep):
     _save(objs, 'deployments', dep, before)
 
 
-def after_deployment(objs, obj, old):
-    reconcile_deployment(objs, obj)
-
-
-def after_replicaset(objs, obj, old):
-    reconcile_replicaset(objs, obj)
-
-
-def delete_owned(objs, obj, kinds, orphan=False):
+def delete_owned(objs, obj, orphan=False):
     """Cascade to what ``obj`` controls (replica sets, pods); ``orphan`` keeps them without the owner reference."""
     for plural in ('replicasets', 'pods'):
         for child in _owned(objs, plural, obj):
@@ -514,7 +502,7 @@ def delete_owned(objs, obj, kinds, orphan=False):
                                                         if r.get('uid') != obj['metadata']['uid']]
                 objs.put(plural, child)
             else:
-                delete_owned(objs, child, kinds)
+                delete_owned(objs, child)
                 objs.delete(plural, child['metadata']['namespace'], child['metadata']['name'])
 
 
@@ -613,4 +601,3 @@ def prepare_generic(objs, obj, old):
 
 PREPARE = {'namespaces': prepare_namespace, 'pods': prepare_pod, 'deployments': prepare_deployment,
            'replicasets': prepare_replicaset, 'services': prepare_service}
-AFTER = {'deployments': after_deployment, 'replicasets': after_replicaset}
