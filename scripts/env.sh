@@ -26,17 +26,7 @@ setup() {
     export PATH=$VENV/bin:$PATH
     # the Kubernetes API tests run the reference's curl commands (CI machines run this as root)
     command -v curl > /dev/null || { apt-get update -qq && apt-get install -y -qq curl > /dev/null; }
-    # ansible-test bootstraps pip in its venvs with a script it would download; give it an offline one.
-    local pipver
-    pipver=$(python -c "import ansible_test._internal.python_requirements as r, inspect, re; \
-print(re.search(r\"pip='([0-9.]+)'\", inspect.getsource(r.get_venv_packages)).group(1))")
-    if ! ls "$BUILD/wheels"/pip-"$pipver"-*.whl > /dev/null 2>&1; then
-        python -m pip download -q --disable-pip-version-check --no-deps --only-binary=:all: \
-            -d "$BUILD/wheels" "pip==$pipver" 2>&1 | { grep -v '^WARNING: Location' || true; }
-    fi
-    mkdir -p ~/.ansible/test/cache
-    sed "s|@WHEEL_DIR@|$BUILD/wheels|" "$ROOT/scripts/get_pip_standin.py" \
-        > ~/.ansible/test/cache/"get_pip_${pipver//./_}.py"
+    pip_standin
     # ansible-test needs a real path ending in ansible_collections/<ns>/<name>: lay a copy out there.
     rm -rf "$COLL"
     mkdir -p "$COLL"
@@ -47,3 +37,17 @@ print(re.search(r\"pip='([0-9.]+)'\", inspect.getsource(r.get_venv_packages)).gr
     if [ -d "$ROOT/../shared" ]; then export ACK_SHARED_DIR=$ROOT/../shared; fi
 }
 
+pip_standin() {
+    # ansible-test bootstraps pip in its venvs with a script it would download; give it an offline one.
+    # Uses the ansible-test of the `python` on PATH (each ansible-core line pins its own pip).
+    local pipver
+    pipver=$(python -c "import ansible_test._internal.python_requirements as r, inspect, re; \
+print(re.search(r\"pip='([0-9.]+)'\", inspect.getsource(r.get_venv_packages)).group(1))")
+    if ! ls "$BUILD/wheels"/pip-"$pipver"-*.whl > /dev/null 2>&1; then
+        python -m pip download -q --disable-pip-version-check --no-deps --only-binary=:all: \
+            -d "$BUILD/wheels" "pip==$pipver" 2>&1 | { grep -v '^WARNING: Location' || true; }
+    fi
+    mkdir -p ~/.ansible/test/cache
+    sed "s|@WHEEL_DIR@|$BUILD/wheels|" "$ROOT/scripts/get_pip_standin.py" \
+        > ~/.ansible/test/cache/"get_pip_${pipver//./_}.py"
+}

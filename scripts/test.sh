@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite in one command (`make test`): works from a clean clone on a fresh machine.
-# Usage: scripts/test.sh [setup|sanity|lint|docs|build|pytest|bench|all] ...   (default: all)
+# Usage: scripts/test.sh [setup|sanity|lint|docs|docsite|build|pytest|matrix|bench|all] ...   (default: all)
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 sanity() {
     # The emulator and dev scripts are not part of the collection (build_ignore): sanity runs on the rest.
-    local dir=$BUILD/sanity/ansible_collections/alicloud/ack
+    # $1: where to lay the tree out (default $BUILD/sanity)
+    local dir=${1:-$BUILD/sanity}/ansible_collections/alicloud/ack
     rm -rf "$dir"
     mkdir -p "$dir"
     tar -C "$COLL" --exclude=./emulator --exclude=./tests/emulator --exclude=./scripts \
@@ -15,6 +16,40 @@ sanity() {
     say "ansible-test sanity"
     # pip's notes about this machine's unused local indexes are noise: drop them
     (cd "$dir" && ansible-test sanity --venv --python 3.11 --color no) 2>&1 | { grep -v '^WARNING: Location' || true; }
+}
+
+# The ansible-core lines this Python (3.11) can run, lowest first; the lowest is meta/runtime.yml's requires_ansible.
+MATRIX=(2.16.19 2.17.14 2.18.19 2.19.14)
+
+matrix() {
+    # Sanity and unit tests under each ansible-core line, each from its own cached venv; all lines run, then
+    # the stage fails if any did.
+    local pin venv failed=()
+    grep -q "^requires_ansible: \">=${MATRIX[0]%.*}.0\"" "$COLL/meta/runtime.yml" \
+        || { echo "meta/runtime.yml requires_ansible is not >=${MATRIX[0]%.*}.0" >&2; return 1; }
+    for pin in "${MATRIX[@]}"; do
+        venv=$BUILD/matrix/$pin
+        if [ ! -x "$venv/bin/ansible-test" ]; then
+            say "creating $venv"
+            rm -rf "$venv"
+            "$PYTHON" -m venv "$venv"
+            "$venv/bin/python" -m pip install -q --disable-pip-version-check "ansible-core==$pin" \
+                "$(grep '^requests==' "$ROOT/requirements-dev.txt")" 2>&1 | { grep -v '^WARNING: Location' || true; }
+        fi
+        say "matrix: ansible-core $pin"
+        # set -e must hold inside the subshells: they run outside any `||` (which would switch it off)
+        set +e
+        (set -e; export PATH=$venv/bin:$PATH; pip_standin; sanity "$venv/tree")
+        [ $? -eq 0 ] || failed+=("$pin sanity")
+        (set -e; export PATH=$venv/bin:$PATH; cd "$venv/tree/ansible_collections/alicloud/ack"
+            ansible-test units --venv --python 3.11 --color no 2>&1 | { grep -v '^WARNING: Location' || true; })
+        [ $? -eq 0 ] || failed+=("$pin units")
+        set -e
+    done
+    if [ ${#failed[@]} -gt 0 ]; then
+        printf 'matrix failed: %s\n' "${failed[@]}" >&2
+        return 1
+    fi
 }
 
 lint() {
@@ -32,6 +67,34 @@ docs() {
         ansible-doc "alicloud.ack.$m" > /dev/null
     done
     ansible-doc -t inventory alicloud.ack.ack > /dev/null
+}
+
+docsite() {
+    # The HTML docs site: every plugin, role argument specs and docs/docsite/ extra pages; a warning fails it.
+    say "docs site (antsibull-docs, sphinx)"
+    local site=$BUILD/docsite
+    rm -rf "$site"
+    mkdir -p -m 700 "$site"
+    antsibull-docs sphinx-init --use-current --fail-on-error --squash-hierarchy --dest-dir "$site" \
+        --project alicloud.ack --title "alicloud.ack" --html-short-title "alicloud.ack" \
+        --copyright "alicloud.ack contributors" alicloud.ack > /dev/null
+    python "$ROOT/scripts/docsite_offline.py" "$site"
+    "$site/build.sh" > "$site/build.log" 2>&1 || { cat "$site/build.log" >&2; return 1; }
+    # a page for every module, inventory plugin, role with an argument spec, and the extra docs
+    local html=$site/build/html f page missing=()
+    for f in "$COLL"/plugins/modules/[!_]*.py "$COLL"/plugins/inventory/[!_]*.py "$COLL"/roles/*/meta/argument_specs.yml
+    do
+        case $f in
+            *\**) continue ;;
+            */modules/*) page=$(basename "$f" .py)_module.html ;;
+            */inventory/*) page=$(basename "$f" .py)_inventory.html ;;
+            *) page=$(basename "$(dirname "$(dirname "$f")")")_role.html ;;
+        esac
+        [ -f "$html/$page" ] || missing+=("$page")
+    done
+    [ -f "$html/docsite/awx.html" ] || missing+=(docsite/awx.html)
+    if [ ${#missing[@]} -gt 0 ]; then echo "docs site lacks: ${missing[*]}" >&2; return 1; fi
+    echo "built $html ($(find "$html" -name '*.html' | wc -l) pages)"
 }
 
 build() {
@@ -71,8 +134,10 @@ main() {
             docs) docs ;;
             build) build ;;
             pytest) run_pytest ;;
+            matrix) matrix ;;
+            docsite) docsite ;;
             bench) python "$ROOT/emulator/benchmark.py"; python "$ROOT/emulator/bench_inventory.py" ;;
-            all) sanity; lint; docs; build; run_pytest ;;
+            all) sanity; lint; docs; docsite; build; run_pytest; matrix ;;
             *) echo "unknown stage: $s" >&2; exit 2 ;;
         esac
     done
