@@ -1,0 +1,28 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reading the add-ons of a cluster, for ack_addon_info. Reads only."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.alicloud.ack.plugins.module_utils._addon import read_catalogue, read_installed
+from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import REF_ARGSPEC, ClusterRef
+from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id
+
+ARGSPEC = dict(REF_ARGSPEC)
+ARGSPEC.update(
+    names=dict(type='list', elements='str'),
+    catalog=dict(type='bool', default=False),
+)
+
+
+def gather_addons(ack):
+    names = ack.params['names']
+    for name in names or []:
+        check_id('names', name, 'addon')
+    cluster = ClusterRef(ack).require(None)
+    addons = read_installed(ack.client, cluster['cluster_id'], full=True, names=names)
+    result = dict(changed=False, cluster_id=cluster['cluster_id'], addons=addons)
+    if ack.params['catalog']:
+        result['catalog'] = read_catalogue(ack.client, cluster).get('ComponentGroups') or []
+    return result
