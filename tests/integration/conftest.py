@@ -33,6 +33,9 @@ PLAYBOOK = """
     alicloud.ack.ack_cluster:
       wait_sleep: 0.2
       wait_timeout: 120
+    alicloud.ack.ack_addon:
+      wait_sleep: 0.2
+      wait_timeout: 120
     alicloud.ack.ack_upgrade:
       wait_sleep: 0.2
       wait_timeout: 120
