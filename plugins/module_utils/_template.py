@@ -10,8 +10,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import traceback
 
-import yaml
+try:
+    import yaml
+    YAML_IMPORT_ERROR = None
+except ImportError:
+    YAML_IMPORT_ERROR = traceback.format_exc()
+
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
@@ -39,6 +46,11 @@ INFO_ARGSPEC = dict(
     template_type=dict(type='str', choices=TEMPLATE_TYPES),
     parse=dict(type='bool', default=False),
 )
+
+
+def require_yaml():
+    if YAML_IMPORT_ERROR:
+        raise AckModuleError(missing_required_lib('PyYAML'), exception=YAML_IMPORT_ERROR)
 
 
 # ---- manifests ------------------------------------------------------------------------------------------------
@@ -144,6 +156,7 @@ def list_templates(client, template_type=None, name=None):
 
 def template_info(ack):
     """ack_template_info: templates by id, name and type, the manifest optionally parsed."""
+    require_yaml()
     p, client = ack.params, ack.client
     if p['template_id']:
         found = read_template(client, check_id('template_id', p['template_id']))
@@ -167,6 +180,7 @@ class TemplatePlanner(object):
     """Decides what a template task does: create, update in place, delete or nothing."""
 
     def __init__(self, ack):
+        require_yaml()
         self.ack = ack
         self.params = ack.params
         self.client = ack.client

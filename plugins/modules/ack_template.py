@@ -10,9 +10,9 @@ module: ack_template
 short_description: Create, update and delete Alibaba Cloud ACK application deployment templates
 version_added: 0.2.0
 description:
-  - Manages an application deployment template (the Kubernetes or Compose manifest a team deploys again and again):
+  - Manages an application deployment template (the Kubernetes or Compose manifest a team deploys again and again);
     creates it, updates it in place and deletes it.
-  - The manifest is compared by meaning: two manifests that parse to the same YAML documents are equal, so comments,
+  - The manifest is compared by meaning. Two manifests that parse to the same YAML documents are equal, so comments,
     key order and formatting do not count. A manifest that does not parse is refused before any call, naming the
     line.
   - Only the options you set are compared. Templates have no asynchronous tasks.

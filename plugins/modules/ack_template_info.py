@@ -63,7 +63,7 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ nginx.templates[0].documents | map(attribute='spec.template.spec.containers', default=[]) | flatten
              | map(attribute='image') | list }}"
-  when: nginx.templates
+  when: nginx.templates | length > 0
 '''
 
 RETURN = r'''
