@@ -40,5 +40,7 @@ def test_sync_a_folder(playbook, emulator, tmp_path):
     assert made.returncode == 0, made.stdout[-3000:]
     nginx.write_text(nginx.read_text().replace('replicas: 2', 'replicas: 4'))
     (folder / 'redis.yaml').unlink()
-    run(playbook, '-e', 'templates_dir=%s' % folder, '-e', 'templates_prune=true', '--diff')
+    result = run(playbook, '-e', 'templates_dir=%s' % folder, '-e', 'templates_prune=true', '--diff')
+    # on screen, the manifest's lines as a unified diff (the stored text before, the file after)
+    assert '\n-    replicas: 2\n' in result.stdout and '\n+    replicas: 4   # two\n' in result.stdout
     assert writes(emulator) == dict(CreateTemplate=len(names) + 1, UpdateTemplate=1, DeleteTemplate=1)
