@@ -279,11 +279,14 @@ class UpgradePlanner(object):
     # ---- states paused and canceled ------------------------------------------------------------------
     def plan_stop(self, cluster, status, wanted):
         cluster_id, now = cluster['cluster_id'], status.get('status')
-        if now == wanted or (wanted == CANCELED and now not in IN_PROGRESS):
-            return self.result(cluster, status, [], [], {})  # canceled: nothing in progress is enough
-        if wanted == PAUSED and now != RUNNING:
-            raise AckModuleError('cluster %s has no running upgrade to pause (upgrade status: %s)' % (
-                cluster_id, now or 'none'), upgrade=status_view(status), cluster=cluster)
+        if now not in IN_PROGRESS:
+            # nothing moves: nothing to pause or cancel (an upgrade that ended before the task is no error)
+            if wanted == PAUSED:
+                self.ack.module.warn('cluster %s has no upgrade in progress to pause (upgrade status: %s)' % (
+                    cluster_id, now or 'none'))
+            return self.result(cluster, status, [], [], {})
+        if now == wanted:
+            return self.result(cluster, status, [], [], {})
         if wanted == PAUSED:
             step = self.control_step(cluster_id, 'pause', until=lambda answer: [
                 upgrade_in(self.client, cluster_id, PAUSED, 'paused')])

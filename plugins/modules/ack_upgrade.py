@@ -51,8 +51,8 @@ options:
   state:
     description:
       - V(upgraded) brings the cluster to O(version); a paused upgrade is resumed first.
-      - V(paused) pauses the running upgrade; nothing happens when it is paused already. A cluster without a running
-        or paused upgrade is refused.
+      - V(paused) pauses the running upgrade; nothing happens when it is paused already. Nothing happens either,
+        with a warning, when no upgrade is in progress (it may have ended before the task ran).
       - V(canceled) cancels the running or paused upgrade; the cluster keeps its version. Nothing happens when no
         upgrade is in progress. (ACK ends the canceled upgrade's task as failed with C(UpgradeCanceled); for this
         state that is the wanted end.)
