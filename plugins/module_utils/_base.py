@@ -29,7 +29,7 @@ AUTH_ARGSPEC = dict(
     signature_version=dict(type='str', choices=['v1', 'v3'], default='v1'),
     validate_certs=dict(type='bool', default=True),
 )
-AUTH_ARGSPEC.update((name, dict(type='int', default=default)) for name, (default, _) in NUMBERS.items())
+AUTH_ARGSPEC.update((name, dict(type='int', default=limits[0])) for name, limits in NUMBERS.items())
 
 WAIT_ARGSPEC = dict(
     wait=dict(type='bool', default=True),
@@ -77,16 +77,20 @@ class AckModule(object):
         return self._waiter
 
     def run(self, func):
-        """Run func(self) -> result dict, exit with it, or fail with the error as data."""
+        """Run func(self) -> result dict, exit with it, or fail with the error as data (no traceback: fail_json
+        is called outside the except blocks, so ansible-core attaches no exception to a user-facing failure)."""
+        failure = None
         try:
             check_numbers(self.params, WAIT_MINIMUMS)
             self.client  # bad connection options fail before anything else
             result = func(self)
         except AckApiError as e:
-            self.module.fail_json(msg=one_line(e), error=e.to_dict())
+            failure = dict(msg=one_line(e), error=e.to_dict())
         except AckModuleError as e:
-            self.module.fail_json(msg=e.msg, **e.extra)
+            failure = dict(e.extra, msg=e.msg)
         finally:
             if self._client is not None:
                 self._client.close()
+        if failure is not None:
+            self.module.fail_json(**failure)
         self.module.exit_json(**result)

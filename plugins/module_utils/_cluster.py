@@ -13,14 +13,56 @@ from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import (
     cluster_gone,
     cluster_running,
     describe_cluster,
+    find_clusters,
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step, task_id_of
-from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_password, network
+from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
+    check_length,
+    check_name,
+    check_password,
+    check_period,
+    check_private_cidr,
+    check_range,
+    check_required,
+    check_tags,
+)
 from ansible_collections.alicloud.ack.plugins.module_utils._tags import dict_to_tags, is_system, merge_tags, tags_to_dict
 from ansible_collections.alicloud.ack.plugins.module_utils._waiter import task_done
 
 CLUSTER_TYPES = ['Kubernetes', 'ManagedKubernetes', 'Ask']
+SANDBOX_RUNTIME = 'Sandboxed-Container.runv'
+SANDBOX_INSTANCE_TYPES = ('ecs.ebmg5s.24xlarge', 'ecs.ebmc5s.24xlarge')
+# What CreateCluster requires per kind of cluster (reference 7.1.1 to 7.1.5); tuples are alternatives.
+REQUIRED = dict(
+    dedicated=['snat_entry', 'master_system_disk_category', 'master_system_disk_size', 'num_of_nodes',
+               'worker_system_disk_category', 'worker_system_disk_size', 'worker_instance_types',
+               'master_instance_types', 'master_vswitch_ids', ('worker_vswitch_ids', 'vswitch_ids')],
+    managed=['num_of_nodes', 'snat_entry', ('vswitch_ids', 'worker_vswitch_ids'), 'worker_system_disk_category',
+             'worker_system_disk_size', 'vpc_id', 'worker_instance_types'],
+    serverless=[],
+    edge=['num_of_nodes', 'snat_entry', ('vswitch_ids', 'worker_vswitch_ids'), 'worker_system_disk_category',
+          'worker_system_disk_size'],
+    sandboxed=['addons', 'kubernetes_version', 'num_of_nodes', 'pod_vswitch_ids', 'runtime', 'snat_entry', 'vpc_id',
+               ('vswitch_ids', 'worker_vswitch_ids'), 'worker_instance_types', 'worker_system_disk_category',
+               'worker_system_disk_size', 'worker_data_disks'],
+)
+KIND_WORDS = dict(dedicated='dedicated (Kubernetes)', managed='managed', serverless='serverless (Ask)', edge='edge',
+                  sandboxed='sandboxed-container')
+
+
+def cluster_kind(params):
+    """dedicated, managed, serverless, edge or sandboxed, from cluster_type, cluster_profile and runtime."""
+    if params['cluster_type'] == 'Kubernetes':
+        return 'dedicated'
+    if params['cluster_type'] == 'Ask':
+        return 'serverless'
+    if params['cluster_profile'] == 'Edge':
+        return 'edge'
+    if (params['runtime'] or {}).get('name') == SANDBOX_RUNTIME:
+        return 'sandboxed'
+    return 'managed'
+
 
 _DISK = dict(category=dict(type='str', required=True), size=dict(type='int', required=True),
              encrypted=dict(type='bool'), performance_level=dict(type='str'))
@@ -62,7 +104,7 @@ CREATE_ONLY = dict(
     master_system_disk_size=dict(type='int'),
     master_instance_charge_type=dict(type='str', choices=['PrePaid', 'PostPaid']),
     master_period=dict(type='int'),
-    master_period_unit=dict(type='str', choices=['Month', 'Year']),
+    master_period_unit=dict(type='str', choices=['Month', 'Week']),
     master_auto_renew=dict(type='bool'),
     master_auto_renew_period=dict(type='int'),
     num_of_nodes=dict(type='int'),
@@ -72,7 +114,7 @@ CREATE_ONLY = dict(
     worker_data_disks=dict(type='list', elements='dict', options=_DISK),
     worker_instance_charge_type=dict(type='str', choices=['PrePaid', 'PostPaid']),
     worker_period=dict(type='int'),
-    worker_period_unit=dict(type='str', choices=['Month', 'Year']),
+    worker_period_unit=dict(type='str', choices=['Month', 'Week']),
     worker_auto_renew=dict(type='bool'),
     worker_auto_renew_period=dict(type='int'),
     cloud_monitor_flags=dict(type='bool'),
@@ -152,6 +194,7 @@ class ClusterPlanner(object):
         self.cluster_id = self.ref.cluster_id
 
     def plan(self):
+        check_tags('tags', self.params['tags'])
         current = self.ref.find()
         if self.params['state'] == 'absent':
             return self.plan_absent(current)
@@ -221,7 +264,9 @@ class ClusterPlanner(object):
                                  % self.cluster_id)
         self.check_create()
         created = {}
-        cluster_id = lambda: created['cluster_id']  # noqa: E731
+
+        def cluster_id():
+            return created['cluster_id']
 
         def create():
             answer = self.client.call('CreateCluster', 'POST', '/clusters', body=self.create_body(), idempotent=True)
@@ -266,7 +311,7 @@ class ClusterPlanner(object):
         return Plan('cluster', current, before, after, steps, finish=self.read(lambda: cluster_id))
 
     def check_create(self):
-        """Refuse, before any write, inputs ACK would refuse: the cheap rules of the reference."""
+        """Refuse, before any write, inputs ACK would refuse: the rules of the reference (see _rules.py)."""
         p = self.params
         if not p['name']:
             raise AckModuleError('name is required to create a cluster')
@@ -275,12 +320,35 @@ class ClusterPlanner(object):
         if not self.client.region:
             raise AckModuleError('a region is required to create a cluster: set alicloud_region, '
                                  'ALIBABA_CLOUD_REGION_ID or ALICLOUD_REGION, or region_id in the profile')
+        kind = cluster_kind(p)
+        check_required(p, REQUIRED[kind], 'to create a %s cluster' % KIND_WORDS[kind])
+        if kind != 'serverless' and not (p['key_pair'] or p['login_password']):
+            raise AckModuleError('key_pair or login_password is required to create a %s cluster' % KIND_WORDS[kind])
+        check_name('name', p['name'])
         check_password('login_password', p['login_password'])
-        if p['num_of_nodes'] is not None and p['num_of_nodes'] < 0:
-            raise AckModuleError('num_of_nodes must not be negative, got %d' % p['num_of_nodes'])
-        cidrs = [(k, network(k, p[k])) for k in ('container_cidr', 'service_cidr') if p[k]]
-        if len(cidrs) == 2 and cidrs[0][1].overlaps(cidrs[1][1]):
+        check_tags('tags', p['tags'])
+        check_length('client_token', p['client_token'], 64)
+        check_range('num_of_nodes', p['num_of_nodes'], 0, 300 if kind == 'edge' else 100)
+        for option in ('worker_system_disk_size', 'master_system_disk_size'):
+            check_range(option, p[option], 40, 500, ' GiB')
+        for disk in p['worker_data_disks'] or []:
+            check_range('worker_data_disks size', disk['size'], 200 if kind == 'sandboxed' else 20, 32768, ' GiB')
+        check_range('node_cidr_mask', p['node_cidr_mask'], 24, 28)
+        for prefix in ('worker', 'master'):
+            check_period(p, prefix)
+        container = check_private_cidr('container_cidr', p['container_cidr'], (8, 24))
+        service = check_private_cidr('service_cidr', p['service_cidr'], (16, 24))
+        if container and service and container.overlaps(service):
             raise AckModuleError('container_cidr %s overlaps service_cidr %s' % (p['container_cidr'], p['service_cidr']))
+        if kind == 'sandboxed':
+            odd = [t for t in p['worker_instance_types'] or [] if t not in SANDBOX_INSTANCE_TYPES]
+            if odd:
+                raise AckModuleError('sandboxed containers run only on %s, not %s' % (
+                    ', '.join(SANDBOX_INSTANCE_TYPES), ', '.join(odd)))
+        others = [c for c in find_clusters(self.client, name=p['name']) if c.get('cluster_type') != p['cluster_type']]
+        if others:
+            raise AckModuleError('a cluster named %r already exists with cluster_type %s (%s); names are unique in a '
+                                 'region' % (p['name'], others[0].get('cluster_type'), others[0].get('cluster_id')))
 
     def create_view(self):
         """The create request as the diff shows it: no password, no token."""
@@ -315,8 +383,8 @@ class ClusterPlanner(object):
                     'cluster %s has deletion protection; set deletion_protection: false in this task to turn it off '
                     'and delete the cluster' % cluster_id, cluster=current)
             steps.append(self.modify_step(lambda: cluster_id, {'deletion_protection': False}))
-        steps.append(Step('DeleteCluster', lambda: self.client.call('DeleteCluster', 'DELETE', '/clusters/{}',
-                                                                     cluster_id),
+        steps.append(Step('DeleteCluster',
+                          lambda: self.client.call('DeleteCluster', 'DELETE', '/clusters/{}', cluster_id),
                           until=lambda answer: [cluster_gone(self.client, cluster_id)],
                           done_codes=('ErrorClusterNotFound', 'InvalidStatus.ClusterState')))
         return Plan('cluster', current, before, {}, steps)

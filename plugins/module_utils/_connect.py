@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 from ansible_collections.alicloud.ack.plugins.module_utils._client import AckClient
 from ansible_collections.alicloud.ack.plugins.module_utils._credentials import CredentialsError, resolve_credentials
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
+from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_region
 
 # name -> (default, smallest allowed). Options every module and the inventory plugin take.
-NUMBERS = dict(connect_timeout=(10, 1), read_timeout=(60, 1), api_retries=(10, 0), api_retry_max_delay=(20, 1))
+NUMBERS = dict(connect_timeout=(10, 1), read_timeout=(60, 1), api_retries=(12, 0), api_retry_max_delay=(20, 1))
 
 
 def check_endpoint(endpoint):
@@ -55,6 +56,7 @@ def client_from_options(options):
         )
     except CredentialsError as e:
         raise AckModuleError(str(e))
+    check_region(creds.region)
     numbers = dict((k, get(k) if get(k) is not None else v[0]) for k, v in NUMBERS.items())
     return AckClient(
         creds,

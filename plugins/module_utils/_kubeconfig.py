@@ -6,8 +6,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import traceback
 
-import yaml
+try:
+    import yaml
+    HAS_YAML = True
+    YAML_IMPORT_ERROR = None
+except ImportError:  # ansible-core brings PyYAML on the controller; a bare import test environment may not
+    HAS_YAML = False
+    YAML_IMPORT_ERROR = traceback.format_exc()
 
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_info import read_kubeconfig
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import REF_ARGSPEC, ClusterRef
@@ -176,8 +183,8 @@ class KubeconfigPlanner(object):
         if current is None or entry(current, 'contexts', name) is None:
             return Plan('kubeconfig', resource, summary(current), summary(current))
         if not self.params['merge']:
-            return Plan('kubeconfig', resource, summary(current), {}, [Step('remove %s' % self.path,
-                                                                          lambda: os.remove(self.path))])
+            remove = Step('remove %s' % self.path, lambda: os.remove(self.path))
+            return Plan('kubeconfig', resource, summary(current), {}, [remove])
         new = dict(current)
         ctx = entry(current, 'contexts', name).get('context') or {}
         drop(new, 'contexts', name)

@@ -56,3 +56,107 @@ def network(option, value):
         return ipaddress.ip_network(value, strict=False)
     except ValueError:
         raise AckModuleError('%s is not a CIDR block: %r' % (option, value))
+
+
+NAME_RE = re.compile(u'^[0-9A-Za-z\u4e00-\u9fa5][0-9A-Za-z\u4e00-\u9fa5-]{0,62}$')
+REGION_RE = re.compile(r'^[a-z]{2}-[a-z]+(-[a-z]+)*(-[0-9]+)?$')
+PRIVATE_NETS = [ipaddress.ip_network(n) for n in ('10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16')]
+MAX_TAGS = 20
+RESERVED_TAG_PREFIXES = ('aliyun', 'acs:', 'http://', 'https://')
+
+
+def check_region(region):
+    if region is not None and not REGION_RE.match(region):
+        raise AckModuleError('%r is not a region id (such as cn-hangzhou or ap-southeast-1)' % region)
+
+
+def check_name(option, value):
+    """Cluster names: 1 to 63 letters, digits, Chinese characters and hyphens, not starting with a hyphen."""
+    if value is not None and not NAME_RE.match(value):
+        raise AckModuleError('%s %r is not valid: 1 to 63 letters, digits, Chinese characters and hyphens (-), '
+                             'not starting with a hyphen' % (option, value))
+
+
+def check_tags(option, tags):
+    """At most 20 tags; keys 1 to 128 characters, values up to 128; no reserved key prefix."""
+    if not tags:
+        return
+    if len(tags) > MAX_TAGS:
+        raise AckModuleError('%s: at most %d tags are allowed, got %d' % (option, MAX_TAGS, len(tags)))
+    for key, value in tags.items():
+        value = '' if value is None else str(value)
+        if not key or len(key) > 128 or len(value) > 128:
+            raise AckModuleError('%s: tag keys must be 1 to 128 characters and values at most 128 (%r)'
+                                 % (option, key[:40]))
+        if key.lower().startswith(RESERVED_TAG_PREFIXES):
+            raise AckModuleError('%s: tag key %r may not start with %s' % (
+                option, key, ', '.join(RESERVED_TAG_PREFIXES)))
+
+
+def check_private_cidr(option, value, prefixes=None):
+    """An IPv4 network address/prefix inside the private ranges, with the prefix length in range."""
+    if value is None:
+        return None
+    try:
+        net = ipaddress.ip_network(value, strict=True)
+    except ValueError as e:
+        raise AckModuleError('%s %r is not a CIDR block (network address/prefix, host bits zero): %s'
+                             % (option, value, e))
+    if net.version != 4 or not any(net.subnet_of(p) for p in PRIVATE_NETS):
+        raise AckModuleError('%s %s must be inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16' % (option, net))
+    if prefixes and not prefixes[0] <= net.prefixlen <= prefixes[1]:
+        raise AckModuleError('%s %s: the prefix length must be %d to %d' % (option, net, prefixes[0], prefixes[1]))
+    return net
+
+
+def check_range(option, value, low, high, unit=''):
+    if value is not None and not low <= value <= high:
+        raise AckModuleError('%s must be %s to %s%s, got %s' % (option, low, high, unit, value))
+
+
+PERIODS = dict(Month=(1, 2, 3, 6, 12), Week=(1, 2, 3, 4))
+
+
+def check_period(params, prefix):
+    """<prefix>_period and _auto_renew_period: required with PrePaid, and one of the unit's values."""
+    get = params.get
+    if get('%s_instance_charge_type' % prefix) != 'PrePaid':
+        return
+    unit = get('%s_period_unit' % prefix) or 'Month'
+    allowed = PERIODS.get(unit, ())
+    renew = bool(get('%s_auto_renew' % prefix))
+    for name, needed in (('%s_period' % prefix, True), ('%s_auto_renew_period' % prefix, renew)):
+        value = get(name)
+        if value is None and needed:
+            raise AckModuleError('%s is required when %s_instance_charge_type is PrePaid' % (name, prefix))
+        if value is not None and value not in allowed:
+            raise AckModuleError('%s must be one of %s for %s_period_unit %s, got %s' % (
+                name, ', '.join(map(str, allowed)), prefix, unit, value))
+
+
+def check_length(option, value, most):
+    if value is not None and len(value) > most:
+        raise AckModuleError('%s must be at most %d characters, got %d' % (option, most, len(value)))
+
+
+def check_required(params, required, doing):
+    """required: option names, or tuples of alternatives; a missing one is named."""
+    for names in required:
+        names = names if isinstance(names, tuple) else (names,)
+        if all(params.get(n) in (None, '', []) for n in names):
+            raise AckModuleError('%s is required %s' % (' or '.join(names), doing))
+
+
+ID_FORMATS['instance_id'] = (r'^i-[0-9a-z]{4,40}$', 'i- followed by lower case letters and digits')
+
+
+def check_not_negative(option, value):
+    if value is not None and value < 0:
+        raise AckModuleError('%s must not be negative, got %d' % (option, value))
+
+
+def refuse_options(params, names, what):
+    """Options that do not apply to `what` (another kind of cluster or node): refused, all named in one line."""
+    given = [n for n in names if params.get(n) not in (None, [], {})]
+    if given:
+        raise AckModuleError('%s do%s not apply to %s' % (', '.join(given), 'es' if len(given) == 1 else '', what))

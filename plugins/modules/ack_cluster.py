@@ -185,7 +185,7 @@ options:
     description:
       - Unit of O(master_period).
     type: str
-    choices: [Month, Year]
+    choices: [Month, Week]
   master_auto_renew:
     description:
       - Renew the master nodes automatically.
@@ -244,7 +244,7 @@ options:
     description:
       - Unit of O(worker_period).
     type: str
-    choices: [Month, Year]
+    choices: [Month, Week]
   worker_auto_renew:
     description:
       - Renew the worker nodes automatically.

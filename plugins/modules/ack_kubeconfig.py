@@ -21,6 +21,8 @@ author:
   - alicloud.ack maintainers (@alicloud-ack)
 extends_documentation_fragment:
   - alicloud.ack.ack
+requirements:
+  - PyYAML (installed with ansible-core)
 attributes:
   check_mode:
     support: full
@@ -115,13 +117,22 @@ error:
   sample: {code: ErrorClusterNotFound, message: cluster not found, request_id: 687C5BAA-D103, http_status: 404}
 '''
 
+from ansible.module_utils.basic import missing_required_lib
+
 from ansible_collections.alicloud.ack.plugins.module_utils._base import AckModule
-from ansible_collections.alicloud.ack.plugins.module_utils._kubeconfig import ARGSPEC, KubeconfigPlanner
+from ansible_collections.alicloud.ack.plugins.module_utils._kubeconfig import (
+    ARGSPEC,
+    HAS_YAML,
+    YAML_IMPORT_ERROR,
+    KubeconfigPlanner,
+)
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import execute
 
 
 def main():
     ack = AckModule(ARGSPEC, required_one_of=[('cluster_id', 'name')])
+    if not HAS_YAML:
+        ack.module.fail_json(msg=missing_required_lib('PyYAML'), exception=YAML_IMPORT_ERROR)
     ack.run(lambda ack: execute(ack, KubeconfigPlanner(ack).plan()))
 
 

@@ -517,6 +517,18 @@ def test_modify_cluster_tags_replaces_user_tags(emulator, instant):
     assert (r.status, r.json['code']) == (400, 'InvalidParameter')
 
 
+def test_create_refuses_system_tags_as_modify_does(emulator, instant):
+    for key in ('acs:team', 'ack.aliyun.com', 'aliyun-x'):
+        r = emulator.signed('POST', '/clusters', body=dict(MANAGED_BODY, name='systag', tags=[{'key': key, 'value': 'v'}]),
+                            action='CreateCluster')
+        assert (r.status, r.json['code']) == (400, 'InvalidParameter'), key
+
+
+def test_list_refuses_an_unknown_region(emulator, instant):
+    r = emulator.signed('GET', '/api/v1/clusters', query={'region_id': 'xx-nowhere'}, action='DescribeClustersV1')
+    assert (r.status, r.json['code']) == (400, 'InvalidParameter')
+
+
 def test_modify_cluster_tags_errors(emulator, instant):
     cid, _ = emulator.create_cluster()
     r = emulator.signed('POST', '/clusters/%s/tags' % cid, body={'key': 'a'}, action='ModifyClusterTags')

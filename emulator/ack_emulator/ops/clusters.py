@@ -298,6 +298,9 @@ def describe_clusters(ctx):
 @op('DescribeClustersV1', 'GET', '/api/v1/clusters')
 def describe_clusters_v1(ctx):
     from ..app import paginate
+    region = _q(ctx, 'region_id')
+    if region is not None and region not in v.REGIONS:
+        raise errors.bad_param('region_id', 'unknown region %r' % region)
     items = _filtered(ctx, _q(ctx, 'name', 'Name'), _q(ctx, 'cluster_type', 'ClusterType', 'clusterType'),
                       {'cluster_id': _q(ctx, 'cluster_id'), 'cluster_spec': _q(ctx, 'cluster_spec'),
                        'profile': _q(ctx, 'profile'), 'region_id': _q(ctx, 'region_id')})

@@ -519,6 +519,9 @@ def validate_create(body):
 
     # everything else
     spec['tags'] = check_tags('tags', body.get('tags'))
+    for t in spec['tags']:
+        if is_system_tag(t['key']):  # as ModifyClusterTags: system tags are ACK's to set
+            raise errors.bad_param('tags', 'system tag %r cannot be added or changed' % t['key'])
     spec['deletion_protection'] = as_bool('deletion_protection', body.get('deletion_protection'), False)
     spec['proxy_mode'] = as_str('proxy_mode', body.get('proxy_mode'), choices=('iptables', 'ipvs'),
                                 default='ipvs')

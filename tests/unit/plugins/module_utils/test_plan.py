@@ -141,7 +141,10 @@ def test_a_repeat_meeting_its_effect_is_success():
 
 def test_all_waits_of_a_task_share_one_deadline():
     ack = Ack(timeout=10, sleep=1)
-    never = lambda answer: [Condition('never', lambda: {'state': 'updating'}, lambda v: False)]  # noqa: E731
+
+    def never(answer):
+        return [Condition('never', lambda: {'state': 'updating'}, lambda v: False)]
+
     plan = Plan('thing', steps=[Step('one', lambda: None, until=lambda a: [
         Condition('soon', lambda: ack.clock.now, lambda now: now >= 6)]), Step('two', lambda: None, until=never)])
     with pytest.raises(AckModuleError) as info:
