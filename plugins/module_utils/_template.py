@@ -189,9 +189,6 @@ class TemplatePlanner(object):
         if self.params['template'] is not None and self.params['state'] == 'present':
             self.manifest = wanted_manifest(self.params['template'])  # refused here, before any call
 
-    def describe(self):
-        return 'template %s' % self.template_id if self.template_id else 'template named %r' % self.params['name']
-
     def find(self):
         if self.template_id:
             return read_template(self.client, self.template_id)
