@@ -1,0 +1,349 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: ack_nodes
+short_description: Scale, remove and attach the worker nodes of an Alibaba Cloud ACK cluster
+version_added: 0.2.0
+description:
+  - Manages the worker nodes of one cluster as a set with a count. Master nodes are never counted, chosen or removed.
+  - O(count) is the number of worker nodes wanted. When fewer are present, new nodes are added (ScaleOutCluster)
+    with the new-node options of this task. When more are present the task fails with a message naming the nodes,
+    unless the task says which go, with O(nodes) and O(state=absent) or with O(remove_policy). Nodes are never
+    removed silently.
+  - With O(state=absent), the nodes named in O(nodes) are removed (RemoveClusterNodes). Nodes that are not in the
+    cluster are skipped. With O(count) too, the task then scales back out to O(count) (to replace nodes) or removes
+    more by O(remove_policy).
+  - With O(state=present), the ECS (or, on an edge cluster, ENS) instances in O(instances) are attached
+    (AttachInstances); instances already in the cluster are left alone.
+  - The steps run in this order (attach, remove, scale out), each waiting for its task, the cluster to be running
+    again and the nodes before the next. Each kind of write is one call (split only above the API's limits).
+  - ScaleOutCluster and AttachInstances carry no idempotency token. When an answer is lost, the nodes are read
+    again to decide whether the call took effect; it is never sent again blindly.
+  - On an edge cluster (7.2.2 of the API reference) new nodes are ENS instances, with O(ens_region_id) and the
+    other ENS options. On a sandboxed-container cluster (7.2.3) new nodes need a sandboxed instance type and a data
+    disk of at least 200 GiB. Options of another kind of cluster fail the task before any change, as do options
+    a scale-out needs but the task lacks.
+author:
+  - alicloud.ack maintainers (@alicloud-ack)
+extends_documentation_fragment:
+  - alicloud.ack.ack
+  - alicloud.ack.ack.WAIT
+attributes:
+  check_mode:
+    support: full
+    description: Reads the cluster and its nodes, refuses what a real run would refuse, and makes no write call.
+  diff_mode:
+    support: full
+    description: Shows the worker count and the worker node names before and after (new nodes as placeholders).
+options:
+  cluster_id:
+    description:
+      - ID of the cluster.
+    type: str
+    aliases: [id]
+  name:
+    description:
+      - Name of the cluster, when O(cluster_id) is not given. It must name exactly one cluster.
+    type: str
+  state:
+    description:
+      - V(present) attaches O(instances) and reaches O(count).
+      - V(absent) removes the nodes named in O(nodes) (then reaches O(count) when it is set).
+    type: str
+    choices: [present, absent]
+    default: present
+  count:
+    description:
+      - Number of worker nodes wanted (masters not counted). Not set, the number is left alone.
+    type: int
+  nodes:
+    description:
+      - Nodes to remove, with O(state=absent), each by node name, instance id or IP address.
+    type: list
+    elements: str
+  remove_policy:
+    description:
+      - When more worker nodes are present than O(count), remove the V(newest) or the V(oldest) ones (by creation
+        time) to reach it. Nodes named in O(nodes) go first. Never picks a master node, nor an instance this task
+        attaches.
+    type: str
+    choices: [newest, oldest]
+  drain:
+    description:
+      - Drain the pods of nodes before removing them (the API's C(drain_node)).
+    type: bool
+    default: true
+  release:
+    description:
+      - Release the ECS instances of removed nodes (the API's C(release_node)). V(false) keeps them running outside
+        the cluster.
+    type: bool
+    default: false
+  instances:
+    description:
+      - IDs of existing ECS instances to attach, with O(state=present); on an edge cluster, ENS instances.
+      - ECS instances need O(login_password) or O(key_pair).
+    type: list
+    elements: str
+  format_disk:
+    description:
+      - Format the data disks of the attached instances.
+    type: bool
+  keep_instance_name:
+    description:
+      - Keep the names of the attached instances.
+    type: bool
+  worker_instance_types:
+    description:
+      - Instance types of new nodes. Required to scale out.
+      - On an edge cluster, one ENS instance type (C(ens.*)); on a sandboxed-container cluster, a bare metal type
+        that runs sandboxed containers (V(ecs.ebmg5s.24xlarge), V(ecs.ebmc5s.24xlarge), V(ecs.ebmgn6i.24xlarge)).
+    type: list
+    elements: str
+  worker_system_disk_category:
+    description:
+      - System disk category of new nodes (not for ENS nodes).
+    type: str
+  worker_system_disk_size:
+    description:
+      - System disk size of new nodes, in GiB. ENS nodes (required there) take 20 to 100 in steps of 10.
+    type: int
+  worker_data_disks:
+    description:
+      - Data disks of new nodes.
+      - On a sandboxed-container cluster required, and the first disk must be at least 200 GiB.
+      - On an edge cluster at most one, given by its size only (0, or 20 to 200 GiB in steps of 10).
+    type: list
+    elements: dict
+    suboptions:
+      category:
+        description: Disk category, such as V(cloud_essd).
+        type: str
+      size:
+        description: Size in GiB.
+        type: int
+        required: true
+      encrypted:
+        description: Encrypt the disk.
+        type: bool
+      performance_level:
+        description: Performance level of an ESSD disk.
+        type: str
+  vswitch_ids:
+    description:
+      - vSwitches of new ECS nodes (one to three). Required on a sandboxed-container cluster.
+    type: list
+    elements: str
+  worker_instance_charge_type:
+    description:
+      - Billing method of new ECS nodes.
+    type: str
+    choices: [PrePaid, PostPaid]
+  worker_period:
+    description:
+      - Subscription period of new nodes. For ENS nodes (required there) in months, one of 1 to 9 or 12.
+    type: int
+  worker_period_unit:
+    description:
+      - Unit of O(worker_period) for new ECS nodes.
+    type: str
+    choices: [Month, Week]
+  worker_auto_renew:
+    description:
+      - Renew the subscription of new nodes automatically.
+    type: bool
+  worker_auto_renew_period:
+    description:
+      - Auto-renewal period of new nodes.
+    type: int
+  key_pair:
+    description:
+      - Key pair of new and attached ECS nodes. Mutually exclusive with O(login_password).
+    type: str
+  login_password:
+    description:
+      - Login password of new and attached nodes (8 to 30 characters of three kinds). Mutually exclusive with
+        O(key_pair). Required for new ENS nodes.
+      - Sent as C(login_password) to ScaleOutCluster and as C(password) to AttachInstances.
+    type: str
+    aliases: [password]
+  cpu_policy:
+    description:
+      - CPU policy of the kubelet of new and attached ECS nodes.
+    type: str
+    choices: [none, static]
+  cloud_monitor_flags:
+    description:
+      - Install the CloudMonitor agent on new ECS nodes.
+    type: bool
+  image_id:
+    description:
+      - Image of new nodes (for ENS nodes the API's C(worker_image_id), required there). Not used for attached
+        instances, which keep their system.
+    type: str
+  user_data:
+    description:
+      - User data of new ECS nodes.
+    type: str
+  tags:
+    description:
+      - Tags of new and attached ECS nodes.
+    type: dict
+  taints:
+    description:
+      - Kubernetes taints of new ECS nodes.
+    type: list
+    elements: dict
+    suboptions:
+      key:
+        description: Taint key.
+        type: str
+        required: true
+      value:
+        description: Taint value.
+        type: str
+      effect:
+        description: Taint effect.
+        type: str
+        choices: [NoSchedule, NoExecute, PreferNoSchedule]
+        default: NoSchedule
+  disable_rollback:
+    description:
+      - Keep the resources of a scale-out that fails (V(true), the API's default), or release them.
+    type: bool
+  is_edge_worker:
+    description:
+      - On an edge cluster, new and attached nodes are ENS edge nodes (the default there). V(false) attaches ECS
+        instances to an edge cluster as cloud nodes. V(true) on any other cluster fails.
+    type: bool
+  ens_region_id:
+    description:
+      - ENS region of new ENS nodes (edge clusters only; required there).
+    type: str
+  ens_internet_charge_type:
+    description:
+      - Bandwidth billing of new ENS nodes (edge clusters only).
+    type: str
+    choices: [BandwidthByDay, BandwidthByMonth]
+  timeout_mins:
+    description:
+      - Timeout of the ENS scale-out in the service, in minutes (edge clusters only).
+    type: int
+notes:
+  - The cluster must be running for any change; with O(wait=true) a cluster that is busy (scaling, updating,
+    removing nodes) is waited for first. One O(wait_timeout) bounds the whole task.
+  - With O(wait=false) the task returns once the last call is accepted; a re-run counts the nodes being added as
+    present.
+'''
+
+EXAMPLES = r'''
+- name: Four worker nodes
+  alicloud.ack.ack_nodes:
+    name: prod
+    count: 4
+    worker_instance_types: [ecs.g7.xlarge]
+    worker_system_disk_category: cloud_essd
+    worker_system_disk_size: 120
+    vswitch_ids: [vsw-uf684tfrpwup8gcsw0001]
+    key_pair: ops-key
+    tags:
+      team: platform
+    taints:
+      - key: dedicated
+        value: batch
+        effect: NoSchedule
+
+- name: Back to three, removing the newest node
+  alicloud.ack.ack_nodes:
+    name: prod
+    count: 3
+    remove_policy: newest
+
+- name: Remove one node by name, keep its instance
+  alicloud.ack.ack_nodes:
+    name: prod
+    state: absent
+    nodes:
+      - cn-hangzhou.192.168.0.12
+    drain: true
+    release: false
+
+- name: Attach two existing ECS instances
+  alicloud.ack.ack_nodes:
+    name: prod
+    instances: [i-2zee3oiwcyoz7kwd0001, i-2ze0lgm3y6iylcbt0002]
+    key_pair: ops-key
+    format_disk: false
+    keep_instance_name: true
+
+- name: Two ENS nodes for an edge cluster
+  alicloud.ack.ack_nodes:
+    name: edge
+    count: 2
+    worker_instance_types: [ens.sn1.stiny]
+    ens_region_id: cn-beijing-telecom
+    ens_internet_charge_type: BandwidthByDay
+    image_id: centos_7_06_64_20G_alibase_20190218.vhd
+    worker_period: 1
+    worker_system_disk_size: 20
+    login_password: "{{ ens_password }}"
+'''
+
+RETURN = r'''
+nodes:
+  description:
+    - The nodes of the cluster (masters too) after the task, as DescribeClusterNodes gives them. In check mode and
+      when nothing changes, the nodes as they are.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - node_name: cn-hangzhou.192.168.0.12
+      instance_id: i-2ze13ykcubmcxhnhqh54
+      instance_role: Worker
+      instance_type: ecs.g7.xlarge
+      state: running
+      node_status: Ready
+      creation_time: "2024-03-11T11:09:00+08:00"
+cluster_id:
+  description: ID of the cluster.
+  returned: success
+  type: str
+  sample: c82e6987e2961451182edacd74faf0fa2
+task_ids:
+  description: IDs of the tasks of the calls made, in order (empty when nothing changed).
+  returned: success
+  type: list
+  elements: str
+  sample: [T-5a54309c80282e39ea00002f]
+task_id:
+  description: ID of the last task.
+  returned: when a call answered a task
+  type: str
+  sample: T-5a54309c80282e39ea00002f
+error:
+  description: The API error, when the task failed because of one.
+  returned: on API failure
+  type: dict
+  sample: {code: InvalidStatus.ClusterState, message: the cluster is scaling, request_id: 687C5BAA-D103,
+           http_status: 400}
+'''
+
+from ansible_collections.alicloud.ack.plugins.module_utils._base import AckModule
+from ansible_collections.alicloud.ack.plugins.module_utils._nodes import ARGSPEC, NodesPlanner
+from ansible_collections.alicloud.ack.plugins.module_utils._plan import execute
+
+
+def main():
+    ack = AckModule(ARGSPEC, wait=True, required_one_of=[('cluster_id', 'name')],
+                    mutually_exclusive=[('login_password', 'key_pair')])
+    ack.run(lambda ack: execute(ack, NodesPlanner(ack).plan()))
+
+
+if __name__ == '__main__':
+    main()
