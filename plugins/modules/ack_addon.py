@@ -132,14 +132,16 @@ cluster_id:
   type: str
   sample: c82e6987e2961451182edacd74faf0fa2
 task_ids:
-  description: IDs of the cluster tasks the calls started, in order (none in check mode or when nothing changed).
+  description:
+    - IDs of the cluster tasks the calls started, in order; none in check mode or when nothing changed.
+    - A call whose answer was lost (and whose effect a re-read found) adds no ID.
   returned: always
   type: list
   elements: str
   sample: [T-5faa48fb31b6b8078d000006]
 task_id:
   description: ID of the last task started.
-  returned: when a call was made
+  returned: when a call answered with a task
   type: str
   sample: T-5faa48fb31b6b8078d000006
 diff:
