@@ -128,3 +128,28 @@ options:
     type: float
     default: 10
 '''
+
+    # The cluster a module works on: one of these two (every module but ack_cluster and ack_template).
+    CLUSTER = r'''
+options:
+  cluster_id:
+    description:
+      - ID of the cluster.
+    type: str
+    aliases: [id]
+  name:
+    description:
+      - Name of the cluster, when O(cluster_id) is not given. It must name exactly one cluster.
+    type: str
+'''
+
+    # Attributes of the _info modules.
+    INFO = r'''
+attributes:
+  check_mode:
+    support: full
+    description: Reads only.
+  diff_mode:
+    support: none
+    description: Nothing changes.
+'''

@@ -25,6 +25,7 @@ author:
   - alicloud.ack maintainers (@alicloud-ack)
 extends_documentation_fragment:
   - alicloud.ack.ack
+  - alicloud.ack.ack.CLUSTER
   - alicloud.ack.ack.WAIT
 attributes:
   check_mode:
@@ -34,15 +35,6 @@ attributes:
     support: full
     description: Shows the installed add-ons with their versions before and after.
 options:
-  cluster_id:
-    description:
-      - ID of the cluster.
-    type: str
-    aliases: [id]
-  name:
-    description:
-      - Name of the cluster, when O(cluster_id) is not given. It must name exactly one cluster.
-    type: str
   addons:
     description:
       - The add-ons to manage.

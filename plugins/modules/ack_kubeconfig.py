@@ -21,6 +21,7 @@ author:
   - alicloud.ack maintainers (@alicloud-ack)
 extends_documentation_fragment:
   - alicloud.ack.ack
+  - alicloud.ack.ack.CLUSTER
 requirements:
   - PyYAML (installed with ansible-core)
 attributes:
@@ -31,15 +32,6 @@ attributes:
     support: full
     description: Shows the file's contexts with their cluster, user and server before and after; never key data.
 options:
-  cluster_id:
-    description:
-      - ID of the cluster.
-    type: str
-    aliases: [id]
-  name:
-    description:
-      - Name of the cluster, when O(cluster_id) is not given. It must name exactly one cluster.
-    type: str
   state:
     description:
       - V(present) writes or merges the kubeconfig.

@@ -17,13 +17,7 @@ author:
   - alicloud.ack maintainers (@alicloud-ack)
 extends_documentation_fragment:
   - alicloud.ack.ack
-attributes:
-  check_mode:
-    support: full
-    description: Reads only.
-  diff_mode:
-    support: none
-    description: Nothing changes.
+  - alicloud.ack.ack.INFO
 options:
   template_id:
     description:

@@ -29,6 +29,7 @@ author:
   - alicloud.ack maintainers (@alicloud-ack)
 extends_documentation_fragment:
   - alicloud.ack.ack
+  - alicloud.ack.ack.CLUSTER
   - alicloud.ack.ack.WAIT
 attributes:
   check_mode:
@@ -39,15 +40,6 @@ attributes:
     support: full
     description: Shows the cluster's version and upgrade status before and after.
 options:
-  cluster_id:
-    description:
-      - ID of the cluster.
-    type: str
-    aliases: [id]
-  name:
-    description:
-      - Name of the cluster, when O(cluster_id) is not given. It must name exactly one cluster.
-    type: str
   state:
     description:
       - V(upgraded) brings the cluster to O(version); a paused upgrade is resumed first.
