@@ -33,6 +33,7 @@ setup() {
     tar -C "$ROOT" --exclude=./.venv --exclude=./.git --exclude=./tests/output \
         --exclude=__pycache__ --exclude=.pytest_cache --exclude='*.tar.gz' -cf - . | tar -C "$COLL" -xf -
     export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS
+    pypi_collections
     # the spec beside the repository, when there is one (the signer tests also carry their own copy)
     if [ -d "$ROOT/../shared" ]; then export ACK_SHARED_DIR=$ROOT/../shared; fi
 }
@@ -50,4 +51,35 @@ print(re.search(r\"pip='([0-9.]+)'\", inspect.getsource(r.get_venv_packages)).gr
     mkdir -p ~/.ansible/test/cache
     sed "s|@WHEEL_DIR@|$BUILD/wheels|" "$ROOT/scripts/get_pip_standin.py" \
         > ~/.ansible/test/cache/"get_pip_${pipver//./_}.py"
+}
+
+pypi_collections() {
+    # Collections besides ours (kubernetes.core), from the pinned `ansible` wheel on PyPI since Galaxy is not
+    # reachable: only those tests/requirements-collections.txt names, extracted next to alicloud/ack (never
+    # installed: the wheel would bring a hundred collections); redone when the pin changes.
+    local list=$ROOT/tests/requirements-collections.txt pin name todo=()
+    pin=$(grep -m1 '^ansible==' "$list")
+    while read -r name; do
+        [ "$(cat "$COLLECTIONS/ansible_collections/${name/.//}/.pypi-pin" 2>/dev/null)" = "$pin" ] || todo+=("$name")
+    done < <(grep -E '^[a-z0-9_]+[.][a-z0-9_]+$' "$list")
+    [ ${#todo[@]} -gt 0 ] || return 0
+    say "extracting ${todo[*]} from $pin"
+    if ! ls "$BUILD/wheels/ansible-${pin#ansible==}"-*.whl > /dev/null 2>&1; then
+        python -m pip download -q --disable-pip-version-check --no-deps --only-binary=:all: \
+            -d "$BUILD/wheels" "$pin" 2>&1 | { grep -v '^WARNING: Location' || true; }
+    fi
+    python - "$BUILD/wheels/ansible-${pin#ansible==}"-*.whl "$COLLECTIONS" "$pin" "${todo[@]}" <<'EOF'
+import os, shutil, sys, zipfile
+wheel, dest, pin, names = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+with zipfile.ZipFile(wheel) as z:
+    for name in names:
+        prefix = 'ansible_collections/%s/' % name.replace('.', '/')
+        shutil.rmtree(os.path.join(dest, prefix), ignore_errors=True)
+        members = [m for m in z.namelist() if m.startswith(prefix)]
+        if not members:
+            sys.exit('%s has no %s' % (wheel, name))
+        z.extractall(dest, members)
+        with open(os.path.join(dest, prefix, '.pypi-pin'), 'w') as stamp:
+            stamp.write(pin + '\n')
+EOF
 }
