@@ -1,6 +1,7 @@
 """The WSGI application: routing, authentication, faults, admin API, stats, JSON in and out."""
 import ast
 import json
+import marshal
 import random
 import socket
 import struct
@@ -64,6 +65,7 @@ def paginate(items, page_number=None, page_size=None, default_size=10, max_size=
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(',', ':'))
+_ENCODED = {}  # marshal bytes of a handler's result -> its JSON answer (see encode_result)
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
@@ -75,6 +77,23 @@ def strip_internal(obj):
     if isinstance(obj, list):
         return [v if type(v) in _SCALARS else strip_internal(v) for v in obj]
     return obj
+
+
+def encode_result(result):
+    """JSON bytes of ``strip_internal(result)``, memoised on the exact value of ``result`` (its marshal bytes):
+    documents polled again unchanged are not stripped and encoded again."""
+    try:
+        key = marshal.dumps(result, 2)  # version 2: no back-references, so equal values give equal bytes
+    except ValueError:
+        key = None
+    data = _ENCODED.get(key)
+    if data is None:
+        data = _JSON.encode(strip_internal(result)).encode('utf-8')
+        if key is not None and len(key) <= 65536:
+            if len(_ENCODED) >= 256:
+                _ENCODED.clear()
+            _ENCODED[key] = data
+    return data
 
 
 def request_headers(environ):
@@ -263,12 +282,15 @@ class EmulatorApp:
         except OSError:
             pass
 
-    def _json_response(self, status, body, request_id, headers=None, keep=None):
-        data = _JSON.encode(body).encode('utf-8')
+    def _json_response(self, status, body, request_id, headers=None):
+        return self._answer(status, _JSON.encode(body).encode('utf-8'), request_id, headers, body)
+
+    @staticmethod
+    def _answer(status, data, request_id, headers=None, keep=None):
         fields = [('Content-Type', 'application/json;charset=utf-8'), ('Content-Length', str(len(data))),
                   ('x-acs-request-id', request_id)]
         fields.extend((headers or {}).items())
-        return JsonAnswer(status, fields, data, (body, keep))
+        return JsonAnswer(status, fields, data, keep)
 
     def _error(self, err, request_id):
         return self._json_response(err.status, err.body(request_id), request_id, err.headers)
@@ -370,7 +392,7 @@ class EmulatorApp:
             status, result = result
         if result is None:
             result = {}
-        return self._json_response(status, strip_internal(result), request_id, keep=result)
+        return self._answer(status, encode_result(result), request_id, keep=result)
 
     @staticmethod
     def _parse_body(body, content_type):
