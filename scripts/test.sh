@@ -9,10 +9,13 @@ sanity() {
     # The emulator and dev scripts are not part of the collection (build_ignore): sanity runs on the rest.
     # $1: where to lay the tree out (default $BUILD/sanity)
     local dir=${1:-$BUILD/sanity}/ansible_collections/alicloud/ack
+    # a fresh copy, but tests/output (ansible-test's venvs with their requirements) is kept from the last run
+    if [ -d "$dir/tests/output" ]; then rm -rf "$dir.output" && mv "$dir/tests/output" "$dir.output"; fi
     rm -rf "$dir"
-    mkdir -p "$dir"
+    mkdir -p "$dir/tests"
     tar -C "$COLL" --exclude=./emulator --exclude=./tests/emulator --exclude=./scripts \
         -cf - . | tar -C "$dir" -xf -
+    if [ -d "$dir.output" ]; then mv "$dir.output" "$dir/tests/output"; fi
     say "ansible-test sanity"
     # pip's notes about this machine's unused local indexes are noise: drop them
     (cd "$dir" && ansible-test sanity --venv --python 3.11 --color no) 2>&1 | { grep -v '^WARNING: Location' || true; }
