@@ -257,41 +257,34 @@ EXAMPLES = r'''
       - key: dedicated
         value: batch
         effect: NoSchedule
+  register: four
 
-- name: Back to three, removing the newest node
+- name: Back to three, removing the newest node (drained; its instance keeps running outside the cluster)
   alicloud.ack.ack_nodes:
     name: prod
     count: 3
     remove_policy: newest
+  register: three
 
-- name: Remove one node by name, keep its instance
+- name: Attach that instance again
   alicloud.ack.ack_nodes:
     name: prod
-    state: absent
-    nodes:
-      - cn-hangzhou.192.168.0.12
-    drain: true
-    release: false
-
-- name: Attach two existing ECS instances
-  alicloud.ack.ack_nodes:
-    name: prod
-    instances: [i-2zee3oiwcyoz7kwd0001, i-2ze0lgm3y6iylcbt0002]
+    instances: "{{ four.nodes | map(attribute='instance_id') | difference(three.nodes | map(attribute='instance_id')) }}"
     key_pair: ops-key
     format_disk: false
     keep_instance_name: true
 
-- name: Two ENS nodes for an edge cluster
+- name: Remove one node by name, without draining it, and release its instance
   alicloud.ack.ack_nodes:
-    name: edge
-    count: 2
-    worker_instance_types: [ens.sn1.stiny]
-    ens_region_id: cn-beijing-telecom
-    ens_internet_charge_type: BandwidthByDay
-    image_id: centos_7_06_64_20G_alibase_20190218.vhd
-    worker_period: 1
-    worker_system_disk_size: 20
-    login_password: "{{ ens_password }}"
+    name: prod
+    state: absent
+    nodes: ["{{ three.nodes[-1].node_name }}"]
+    drain: false
+    release: true
+
+# On an edge cluster new nodes are ENS instances:
+#   count: 2, worker_instance_types: [ens.sn1.stiny], ens_region_id: cn-beijing-telecom,
+#   image_id: <an ENS image>, worker_period: 1, worker_system_disk_size: 20, login_password: ...
 '''
 
 RETURN = r'''
