@@ -32,6 +32,7 @@ author:
   - alicloud.ack maintainers (@alicloud-ack)
 extends_documentation_fragment:
   - alicloud.ack.ack
+  - alicloud.ack.ack.CLUSTER
   - alicloud.ack.ack.WAIT
 attributes:
   check_mode:
@@ -41,15 +42,6 @@ attributes:
     support: full
     description: Shows the worker count and the worker node names before and after (new nodes as placeholders).
 options:
-  cluster_id:
-    description:
-      - ID of the cluster.
-    type: str
-    aliases: [id]
-  name:
-    description:
-      - Name of the cluster, when O(cluster_id) is not given. It must name exactly one cluster.
-    type: str
   state:
     description:
       - V(present) attaches O(instances) and reaches O(count).

@@ -19,23 +19,9 @@ author:
   - alicloud.ack maintainers (@alicloud-ack)
 extends_documentation_fragment:
   - alicloud.ack.ack
-attributes:
-  check_mode:
-    support: full
-    description: Reads only.
-  diff_mode:
-    support: none
-    description: Nothing changes.
+  - alicloud.ack.ack.CLUSTER
+  - alicloud.ack.ack.INFO
 options:
-  cluster_id:
-    description:
-      - ID of the cluster.
-    type: str
-    aliases: [id]
-  name:
-    description:
-      - Name of the cluster, when O(cluster_id) is not given. It must name exactly one cluster.
-    type: str
   state:
     description:
       - Only nodes in this state, such as V(running), V(failed) or V(removing) (V(all) for every node).
