@@ -96,6 +96,14 @@ def encode_result(result):
     return data
 
 
+def request_body(request):
+    """The body (at most ``MAX_BODY + 1`` bytes); b'' at once when there is none."""
+    environ = request.environ
+    if environ.get('CONTENT_LENGTH', '') in ('', '0') and not environ.get('wsgi.input_terminated'):
+        return b''
+    return request.get_data(cache=True)[:MAX_BODY + 1]
+
+
 def request_headers(environ):
     """The request's headers from a WSGI environ, as a dict with lower-case names."""
     out = {k[5:].replace('_', '-').lower(): v for k, v in environ.items() if k[:5] == 'HTTP_'}
@@ -313,7 +321,7 @@ class EmulatorApp:
             self._routes[request.method, path] = route
         operation, args = route
         now = time.time()
-        body = request.get_data(cache=True)[:MAX_BODY + 1]
+        body = request_body(request)
         if len(body) > MAX_BODY:
             return self._error(ApiError(413, 'RequestEntityTooLarge', 'the request body is too large'), request_id)
         headers = request_headers(request.environ)

@@ -20,11 +20,27 @@ from . import __version__
 MAX_LINE = 65536
 MAX_HEADERS = 100
 MAX_BODY = 64 * 1024 * 1024  # larger bodies are refused before they are read (the app's own limit is lower)
-IDLE_TIMEOUT = 300.0
 REASONS = {100: 'Continue', 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 400: 'Bad Request',
            403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 411: 'Length Required',
            413: 'Payload Too Large', 414: 'URI Too Long', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
            500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable'}
+
+
+_KEYS = {}  # header name as sent -> WSGI environ key (clients send the same few names again and again)
+
+
+def _environ_key(name):
+    """``X-Acs-Date`` -> ``HTTP_X_ACS_DATE``; None for names Werkzeug drops too (empty, or with "_", which would
+    alias "-")."""
+    stripped = name.strip()
+    if not stripped or '_' in stripped:
+        return None
+    key = stripped.upper().replace('-', '_')
+    if key not in ('CONTENT_TYPE', 'CONTENT_LENGTH'):
+        key = 'HTTP_' + key
+    if len(_KEYS) < 1000:
+        _KEYS[name] = key
+    return key
 
 
 class BadRequest(Exception):
@@ -54,7 +70,7 @@ class Connection:
         self.buf = b''
 
     def _fill(self):
-        data = self.sock.recv(65536)
+        data = self.sock.recv(16384)
         if not data:
             raise ConnectionAbortedError('the client closed the connection')
         self.buf += data
@@ -114,11 +130,12 @@ class ConnectionHandler(socketserver.BaseRequestHandler):
 
     def handle(self):
         sock = self.request
-        try:
+        try:  # blocking reads without a timeout (one system call each); keep-alive probes reap dead peers
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
         except OSError:
             pass
-        sock.settimeout(IDLE_TIMEOUT)
+        sock.settimeout(None)
         conn = Connection(sock)
         try:
             while self.handle_one(sock, conn):
@@ -169,15 +186,14 @@ class ConnectionHandler(socketserver.BaseRequestHandler):
         environ = {}
         for line in lines[1:]:
             name, sep, value = line.partition(':')
-            name = name.strip()
-            if not sep or not name or '_' in name:  # like Werkzeug, drop names with "_" (they would alias "-")
-                continue
-            key = name.upper().replace('-', '_')
+            key = _KEYS.get(name)
+            if key is None:
+                key = _environ_key(name) if sep else None
+                if key is None:
+                    continue
             value = value.strip()
-            if key != 'CONTENT_TYPE' and key != 'CONTENT_LENGTH':
-                key = 'HTTP_' + key
-                if key in environ:
-                    value = environ[key] + ',' + value
+            if key in environ:
+                value = environ[key] + ',' + value
             environ[key] = value
         conn_hdr = environ.get('HTTP_CONNECTION', '').lower()
         keep = 'close' not in conn_hdr if version == 'HTTP/1.1' else 'keep-alive' in conn_hdr

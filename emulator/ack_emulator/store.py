@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS docs (
 );
 CREATE INDEX IF NOT EXISTS docs_kind_seq ON docs (kind, seq);
 CREATE INDEX IF NOT EXISTS docs_cluster ON docs (kind, cluster_id);
-CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, at REAL NOT NULL);
+-- append-only (no index to update: lookups are in memory); the latest row of a nonce wins
+CREATE TABLE IF NOT EXISTS nonce_log (nonce TEXT NOT NULL, at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -35,6 +36,9 @@ class Store:
         self._depth = 0
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
         if self.path != ':memory:':
+            # one process owns the file: SQLite keeps its locks (and the WAL index) instead of taking them anew
+            # for every transaction
+            self._conn.execute('PRAGMA locking_mode=EXCLUSIVE')
             self._conn.execute('PRAGMA journal_mode=WAL')
             # NORMAL: a committed transaction survives a process crash (kill -9); only an OS crash may lose
             # the last transactions.
@@ -43,7 +47,10 @@ class Store:
         row = self._conn.execute('SELECT MAX(seq) FROM docs').fetchone()
         self._seq = row[0] or 0
         self._nonce_purge_at = 0.0
-        self._nonces = dict(self._conn.execute('SELECT nonce, at FROM nonces'))  # nonce -> first use
+        if self._conn.execute("SELECT 1 FROM sqlite_master WHERE name='nonces'").fetchone():  # older state files
+            self._conn.executescript('BEGIN; INSERT INTO nonce_log SELECT nonce, at FROM nonces; DROP TABLE nonces;'
+                                     'COMMIT;')
+        self._nonces = dict(self._conn.execute('SELECT nonce, at FROM nonce_log ORDER BY rowid'))  # nonce -> use
         self._pending_nonces = []  # (nonce, at) not in the database yet: the next commit writes them
         self._transaction = _Transaction(self)
         self._decoded = {}  # (kind, id) -> (stored text, marshal of its decoded document)
@@ -143,7 +150,7 @@ class Store:
         or ``flush_nonces()``, which the app calls before it answers)."""
         with self._lock:
             if now >= self._nonce_purge_at:
-                self._conn.execute('DELETE FROM nonces WHERE at < ?', (now - window,))
+                self._conn.execute('DELETE FROM nonce_log WHERE at < ?', (now - window,))
                 self._nonces = {k: at for k, at in self._nonces.items() if at >= now - window}
                 self._nonce_purge_at = now + 60
             at = self._nonces.get(nonce)
@@ -163,7 +170,7 @@ class Store:
         pending, self._pending_nonces = self._pending_nonces, []
         try:
             if pending:
-                self._conn.executemany('INSERT OR REPLACE INTO nonces (nonce, at) VALUES (?, ?)', pending)
+                self._conn.executemany('INSERT INTO nonce_log (nonce, at) VALUES (?, ?)', pending)
             self._conn.execute('COMMIT')
         except BaseException:
             self._pending_nonces[:0] = pending
@@ -184,7 +191,7 @@ class Store:
         """Remove every document and nonce (admin API)."""
         with self.transaction():
             self._conn.execute('DELETE FROM docs')
-            self._conn.execute('DELETE FROM nonces')
+            self._conn.execute('DELETE FROM nonce_log')
             self._conn.execute('DELETE FROM meta')
             self._nonces.clear()
             del self._pending_nonces[:]
