@@ -40,9 +40,11 @@ class Step(object):
 class Plan(object):
     """What a task would do. key names the resource in the result; resource is what it is now (returned as is in
     check mode and when nothing changes); finish(answers) reads it again after the steps; extra goes into the
-    result in every mode (for example an upgrade's planned path)."""
+    result in every mode (for example an upgrade's planned path); extra_after() -> dict replaces parts of extra
+    after the steps ran (for example the upgrade status read again)."""
 
-    def __init__(self, key, resource=None, before=None, after=None, steps=(), finish=None, extra=None):
+    def __init__(self, key, resource=None, before=None, after=None, steps=(), finish=None, extra=None,
+                 extra_after=None):
         self.key = key
         self.resource = resource
         self.before = before if before is not None else {}
@@ -50,6 +52,7 @@ class Plan(object):
         self.steps = list(steps)
         self.finish = finish
         self.extra = dict(extra or {})
+        self.extra_after = extra_after
 
     @property
     def changed(self):
@@ -96,6 +99,8 @@ def execute(ack, plan):
                 ack.waiter.wait(condition)
     resource = plan.finish(answers) if plan.finish else plan.resource
     result[plan.key] = resource if resource is not None else {}
+    if plan.extra_after:
+        result.update(plan.extra_after())
     result['task_ids'] = task_ids
     if task_ids:
         result['task_id'] = task_ids[-1]

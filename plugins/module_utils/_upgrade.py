@@ -317,14 +317,10 @@ class UpgradePlanner(object):
         before = dict(version=cluster.get('current_version'), upgrade_status=status.get('status') or '')
         after = dict(before, **after) if steps else before
 
-        def finish(answers):
-            # The upgrade status after the steps replaces the planned one in the result (extra holds this dict).
-            upgrade.clear()
-            upgrade.update(status_view(upgrade_status(self.client, cluster_id)))
-            return describe_cluster(self.client, cluster_id)
-
-        return Plan('cluster', cluster, before, after, steps, finish=finish,
-                    extra=dict(upgrade=upgrade, path=list(path), task_ids=[]))
+        return Plan('cluster', cluster, before, after, steps,
+                    finish=lambda answers: describe_cluster(self.client, cluster_id),
+                    extra=dict(upgrade=upgrade, path=list(path), task_ids=[]),
+                    extra_after=lambda: dict(upgrade=status_view(upgrade_status(self.client, cluster_id))))
 
 
 # ---- ack_upgrade_info --------------------------------------------------------------------------------

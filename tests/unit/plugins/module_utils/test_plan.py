@@ -151,3 +151,11 @@ def test_all_waits_of_a_task_share_one_deadline():
         execute(ack, plan)
     assert ack.clock.now == 10  # 6 s for the first wait, the 4 s left for the second: never 2 x 10
     assert 'timed out after 10s' in info.value.msg and 'never' in info.value.msg and 'state updating' in info.value.msg
+
+
+def test_extra_after_replaces_parts_of_extra_after_the_steps():
+    plan = Plan('thing', steps=[Step('one', lambda: None)], extra={'path': ['a'], 'status': 'planned'},
+                extra_after=lambda: {'status': 'done'})
+    assert execute(Ack(check_mode=True), plan)['status'] == 'planned'
+    result = execute(Ack(), plan)
+    assert result['status'] == 'done' and result['path'] == ['a']
