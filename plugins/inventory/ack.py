@@ -101,7 +101,6 @@ EXAMPLES = r'''
 # prod.ack.yml: every node of the region of the environment or profile, named by node name
 plugin: alicloud.ack.ack
 
----
 # nodes.ack.yml: two regions, tagged managed clusters, workers only, cached for 10 minutes
 plugin: alicloud.ack.ack
 regions: [cn-hangzhou, cn-beijing]
@@ -124,7 +123,6 @@ groups:
 compose:
   ansible_user: "'ecs-user'"
 
----
 # emulator.ack.yml: the local ACK emulator, two clusters by name, public addresses where nodes have them
 plugin: alicloud.ack.ack
 endpoint: http://127.0.0.1:8080
