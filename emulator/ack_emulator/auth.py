@@ -14,6 +14,7 @@ import base64
 import calendar
 import email.utils
 import fnmatch
+import functools
 import hashlib
 import hmac
 import json
@@ -145,8 +146,8 @@ def v1_string_to_sign(method, path, query, headers, empty_style='equals'):
 
 
 def v1_sign(secret, string_to_sign):
-    mac = hmac.new(secret.encode('utf-8'), string_to_sign.encode('utf-8'), hashlib.sha1)
-    return base64.b64encode(mac.digest()).decode('ascii')
+    mac = hmac.digest(secret.encode('utf-8'), string_to_sign.encode('utf-8'), 'sha1')
+    return base64.b64encode(mac).decode('ascii')
 
 
 def v3_canonical_query(query):
@@ -167,7 +168,7 @@ def v3_string_to_sign(canonical_request):
 
 
 def v3_sign(secret, string_to_sign):
-    return hmac.new(secret.encode('utf-8'), string_to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
+    return hmac.digest(secret.encode('utf-8'), string_to_sign.encode('utf-8'), 'sha256').hex()
 
 
 def _parse_v3_authorization(value):
@@ -182,6 +183,7 @@ def _parse_v3_authorization(value):
     return fields['Credential'], [h for h in fields['SignedHeaders'].lower().split(';') if h], fields['Signature']
 
 
+@functools.lru_cache(maxsize=256)  # a date is sent by every request of the same second
 def _parse_date_v1(value):
     if not value:
         raise gw(400, 'InvalidTimeStamp.Format', 'The Date header is missing; it is required to sign the request.')
@@ -192,8 +194,9 @@ def _parse_date_v1(value):
     return email.utils.mktime_tz(parsed)
 
 
+@functools.lru_cache(maxsize=256)
 def _parse_date_v3(value):
-    m = _ISO_UTC.match(value)
+    m = _ISO_UTC.match(value) if isinstance(value, str) else None
     if m:  # the usual form, without strptime's cost
         fields = [int(x) for x in m.groups()]
         if 1 <= fields[1] <= 12 and 1 <= fields[2] <= calendar.monthrange(fields[0], fields[1])[1] \
