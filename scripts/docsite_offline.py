@@ -1,13 +1,17 @@
 """Make an `antsibull-docs sphinx-init` site build offline (scripts/test.sh docsite).
 
 Sphinx would download Ansible's intersphinx inventory to resolve the few labels of the Ansible docs that the
-generated pages link to. This writes a small local inventory with those labels, pointing at the real pages, and
-makes conf.py use it instead of any download. A label missing here fails the build with "undefined label": add it.
+generated pages link to, and ansible-core's environment variables (cache and inventory settings). This writes a
+small local inventory with those, pointing at the real pages, and makes conf.py use it instead of any download. A
+label missing here fails the build with "undefined label": add it.
 Usage: python docsite_offline.py <docsite dir made by sphinx-init>
 """
 import os
 import sys
 import zlib
+
+import ansible
+import yaml
 
 ANSIBLE_DOCS = 'https://docs.ansible.com/projects/ansible/devel/'
 # label -> (page, title) in the Ansible docs
@@ -22,9 +26,18 @@ LABELS = {
 }
 
 
+def core_env_vars():
+    """Every environment variable of ansible-core's configuration (documented on its config page)."""
+    with open(os.path.join(os.path.dirname(ansible.__file__), 'config', 'base.yml')) as f:
+        settings = yaml.safe_load(f)
+    return sorted(set(env['name'] for setting in settings.values() for env in setting.get('env') or ()))
+
+
 def main(site):
     body = ''.join('%s std:label -1 %s#%s %s\n' % (label, page, label.replace('_', '-'), title)
                    for label, (page, title) in sorted(LABELS.items()))
+    body += ''.join('%s std:envvar -1 reference_appendices/config.html#envvar-%s -\n' % (name, name)
+                    for name in core_env_vars())
     with open(os.path.join(site, 'ansible_devel.inv'), 'wb') as out:
         out.write(b'# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n'
                   b'# The remainder of this file is compressed using zlib.\n')
