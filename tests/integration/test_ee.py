@@ -52,7 +52,7 @@ def test_builder_context(tmp_path):
 
     # what the image build will do with that tarball: install it, then introspect its requirements
     collections = tmp_path / 'installed'
-    run('ansible-galaxy', 'collection', 'install', '-p', str(collections), str(shipped))
+    run('ansible-galaxy', 'collection', 'install', '--force', '-p', str(collections), str(shipped))
     with tarfile.open(shipped) as tar:
         names = tar.getnames()
         ee_meta = yaml.safe_load(tar.extractfile('meta/execution-environment.yml'))
