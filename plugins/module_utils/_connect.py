@@ -17,8 +17,9 @@ NUMBERS = dict(connect_timeout=(10, 1), read_timeout=(60, 1), api_retries=(12, 0
 
 
 def check_endpoint(endpoint):
-    """Refuse an endpoint that is not an http(s) URL with a host, before any call."""
-    if endpoint is None:
+    """Refuse an endpoint that is not an http(s) URL with a host, before any call. None or empty (as AWX sets an
+    empty credential input) means the region's public endpoint."""
+    if not endpoint:
         return
     url = endpoint if '://' in endpoint else 'https://' + endpoint
     try:
