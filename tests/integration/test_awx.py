@@ -152,4 +152,7 @@ def test_awx_job(emulator, tmp_path):
     assert leaks == ['command']
     assert (artifacts / 'command').stat().st_mode & 0o077 == 0
     assert emulator.access_key_secret not in result.stdout + result.stderr
-    assert '<TASK: Delete it>' in result.stdout or 'TASK [Delete it]' in result.stdout
+    with open(artifacts / 'command') as f:
+        command = json.load(f)
+    assert command['command'][:2] == ['ansible-playbook', '-vvv'] and command['cwd'] == str(pdd / 'project')
+    assert 'ESTABLISH LOCAL CONNECTION' in (artifacts / 'stdout').read_text()
