@@ -83,7 +83,7 @@ def encode_result(result):
     """JSON bytes of ``strip_internal(result)``, memoised on the exact value of ``result`` (its marshal bytes):
     documents polled again unchanged are not stripped and encoded again."""
     try:
-        key = marshal.dumps(result, 2)  # version 2: no back-references, so equal values give equal bytes
+        key = marshal.dumps(result)  # equal bytes mean equal values (back-references can only cause a miss)
     except ValueError:
         key = None
     data = _ENCODED.get(key)
