@@ -30,6 +30,7 @@ API_VERSION = '2015-12-15'
 MAX_SKEW = 15 * 60
 SIGNATURE_MISMATCH_PREFIX = 'Specified signature is not matched with our calculation. server string to sign is:'
 _ISO_UTC = re.compile(r'(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z\Z')
+_EMPTY_SHA256 = hashlib.sha256(b'').hexdigest()
 _API_VERSION_FORM = re.compile(r'^\d{4}-\d{2}-\d{2}$')
 
 
@@ -180,7 +181,12 @@ def _parse_v3_authorization(value):
             fields[k.strip()] = v.strip()
     if not fields.get('Credential') or 'SignedHeaders' not in fields or not fields.get('Signature'):
         raise gw(400, 'InvalidAuthorization', 'Specified authorization is not valid: %s' % value[:80])
-    return fields['Credential'], [h for h in fields['SignedHeaders'].lower().split(';') if h], fields['Signature']
+    return fields['Credential'], _signed_headers(fields['SignedHeaders']), fields['Signature']
+
+
+@functools.lru_cache(maxsize=64)  # a client sends the same list every time
+def _signed_headers(value):
+    return tuple(h for h in value.lower().split(';') if h)
 
 
 @functools.lru_cache(maxsize=256)  # a date is sent by every request of the same second
@@ -210,6 +216,8 @@ def _parse_date_v3(value):
 
 
 def _path_candidates(raw_path):
+    if '%' not in raw_path and '+' not in raw_path:
+        return [raw_path]
     cands = [raw_path]
     decoded = unquote_plus(raw_path.replace('+', '%2B'))
     if decoded != raw_path:
@@ -287,7 +295,8 @@ def authenticate(method, raw_path, raw_query, headers, body, keyring, store, now
                 raise gw(400, 'ContentMD5NotMatched', 'Specified content md5 is not matched with your request body.')
     else:
         unsigned = [h for h in headers if h.startswith('x-acs-') and h not in signed]
-        payload_hash = headers.get('x-acs-content-sha256') or hashlib.sha256(body or b'').hexdigest()
+        actual = hashlib.sha256(body).hexdigest() if body else _EMPTY_SHA256
+        payload_hash = headers.get('x-acs-content-sha256') or actual
         candidates = []
         for p in _path_candidates(raw_path):
             creq = v3_canonical_request(method, p, query, headers, signed, payload_hash)
@@ -298,7 +307,6 @@ def authenticate(method, raw_path, raw_query, headers, body, keyring, store, now
             if ok and unsigned:
                 detail = 'header(s) %s must be signed' % ','.join(sorted(unsigned))
             raise gw(400, 'SignatureDoesNotMatch', SIGNATURE_MISMATCH_PREFIX + detail)
-        actual = hashlib.sha256(body or b'').hexdigest()
         if headers.get('x-acs-content-sha256') and headers['x-acs-content-sha256'].lower() != actual:
             raise gw(400, 'ContentSHA256NotMatched', 'Specified x-acs-content-sha256 is not matched with the body.')
 
