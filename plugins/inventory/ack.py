@@ -98,9 +98,6 @@ notes:
 
 EXAMPLES = r'''
 ---
-# prod.ack.yml: every node of the region of the environment or profile, named by node name
-plugin: alicloud.ack.ack
-
 # nodes.ack.yml: two regions, tagged managed clusters, workers only, cached for 10 minutes
 plugin: alicloud.ack.ack
 regions: [cn-hangzhou, cn-beijing]
@@ -123,13 +120,18 @@ groups:
 compose:
   ansible_user: "'ecs-user'"
 
+# Two more files (EXAMPLES is one YAML document, so they are shown as comments):
+#
+# prod.ack.yml: every node of the region of the environment or profile, named by node name
+#   plugin: alicloud.ack.ack
+#
 # emulator.ack.yml: the local ACK emulator, two clusters by name, public addresses where nodes have them
-plugin: alicloud.ack.ack
-endpoint: http://127.0.0.1:8080
-alicloud_region: cn-hangzhou
-cluster_names: [web, batch]
-ansible_host: public_ip
-strict: true
+#   plugin: alicloud.ack.ack
+#   endpoint: http://127.0.0.1:8080
+#   alicloud_region: cn-hangzhou
+#   cluster_names: [web, batch]
+#   ansible_host: public_ip
+#   strict: true
 '''
 
 import hashlib
