@@ -54,14 +54,38 @@ class Store:
         self._pending_nonces = []  # (nonce, at) not in the database yet: the next commit writes them
         self._transaction = _Transaction(self)
         self._decoded = {}  # (kind, id) -> (stored text, marshal of its decoded document)
+        self._reads = None  # [(sql, params, rows)] while track_reads() records; None otherwise or once spoiled
 
     # -- transactions ---------------------------------------------------------------------------------------
     def transaction(self):
         """One lock held, one SQLite transaction; nested calls join the outer one. Rolls back on exception."""
         return self._transaction
 
+    # -- read sets: app.py answers a pure operation again from memory while what it read is unchanged ---------
+    def track_reads(self):
+        """Record the reads of the current transaction from now on."""
+        self._reads = []
+
+    def tracked_reads(self):
+        """Stop recording. The reads ``[(sql, params, rows)]``, or None when the transaction wrote or read a
+        document whose life cycle still moves with time."""
+        reads, self._reads = self._reads, None
+        return reads
+
+    def reads_unchanged(self, reads):
+        """True when every recorded read gives the same rows again."""
+        with self.transaction():
+            return all(self._conn.execute(sql, params).fetchall() == rows for sql, params, rows in reads)
+
+    def _read(self, sql, params):
+        rows = self._conn.execute(sql, params).fetchall()
+        if self._reads is not None:
+            self._reads.append((sql, params, rows))
+        return rows
+
     # -- documents ------------------------------------------------------------------------------------------
     def _write(self, kind, ident, doc):
+        self._reads = None
         body = json.dumps(doc, separators=(',', ':'), sort_keys=True)
         cluster_id = doc.get('cluster_id') if isinstance(doc.get('cluster_id'), str) else None
         cur = self._conn.execute('UPDATE docs SET body=?, cluster_id=? WHERE kind=? AND id=?',
@@ -86,6 +110,7 @@ class Store:
     def _settled(self, kind, ident, body, now):
         doc = self._decode(kind, ident, body)
         if doc.get('_timeline') or doc.get('_gone'):
+            self._reads = None  # what it shows depends on the time
             doc, changed = lifecycle.settle(doc, now)
             if doc is None:
                 self._conn.execute('DELETE FROM docs WHERE kind=? AND id=?', (kind, ident))
@@ -97,10 +122,10 @@ class Store:
         """The document settled to ``now`` (default: the current time), or None."""
         now = time.time() if now is None else now
         with self.transaction():
-            row = self._conn.execute('SELECT body FROM docs WHERE kind=? AND id=?', (kind, str(ident))).fetchone()
-            if row is None:
+            rows = self._read('SELECT body FROM docs WHERE kind=? AND id=?', (kind, str(ident)))
+            if not rows:
                 return None
-            return self._settled(kind, str(ident), row[0], now)
+            return self._settled(kind, str(ident), rows[0][0], now)
 
     def put(self, kind, ident, doc):
         with self.transaction():
@@ -109,6 +134,7 @@ class Store:
 
     def delete(self, kind, ident):
         with self.transaction():
+            self._reads = None
             self._conn.execute('DELETE FROM docs WHERE kind=? AND id=?', (kind, str(ident)))
 
     def list(self, kind, now=None, where=None):
@@ -120,10 +146,10 @@ class Store:
         now = time.time() if now is None else now
         with self.transaction():
             if isinstance(where, dict) and 'cluster_id' in where:
-                rows = self._conn.execute('SELECT id, body FROM docs WHERE kind=? AND cluster_id=? ORDER BY seq',
-                                          (kind, where['cluster_id'])).fetchall()
+                rows = self._read('SELECT id, body FROM docs WHERE kind=? AND cluster_id=? ORDER BY seq',
+                                  (kind, where['cluster_id']))
             else:
-                rows = self._conn.execute('SELECT id, body FROM docs WHERE kind=? ORDER BY seq', (kind,)).fetchall()
+                rows = self._read('SELECT id, body FROM docs WHERE kind=? ORDER BY seq', (kind,))
             out = []
             for ident, body in rows:
                 doc = self._settled(kind, ident, body, now)
@@ -140,7 +166,7 @@ class Store:
 
     def count(self, kind):
         with self._lock:
-            return self._conn.execute('SELECT COUNT(*) FROM docs WHERE kind=?', (kind,)).fetchone()[0]
+            return self._read('SELECT COUNT(*) FROM docs WHERE kind=?', (kind,))[0][0]
 
     # -- signature nonces (kept in the database so a replay after a restart is still refused) ----------------
     def use_nonce(self, nonce, now, window=900.0):
@@ -180,16 +206,18 @@ class Store:
     # -- misc -----------------------------------------------------------------------------------------------
     def get_meta(self, key, default=None):
         with self._lock:
-            row = self._conn.execute('SELECT value FROM meta WHERE key=?', (key,)).fetchone()
-            return json.loads(row[0]) if row else default
+            rows = self._read('SELECT value FROM meta WHERE key=?', (key,))
+            return json.loads(rows[0][0]) if rows else default
 
     def set_meta(self, key, value):
         with self.transaction():
+            self._reads = None
             self._conn.execute('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', (key, json.dumps(value)))
 
     def reset(self):
         """Remove every document and nonce (admin API)."""
         with self.transaction():
+            self._reads = None
             self._conn.execute('DELETE FROM docs')
             self._conn.execute('DELETE FROM nonce_log')
             self._conn.execute('DELETE FROM meta')

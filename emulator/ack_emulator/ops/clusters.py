@@ -261,7 +261,7 @@ def create_cluster(ctx):
 
 
 # -- describe / list ----------------------------------------------------------------------------------------
-@op('DescribeClusterDetail', 'GET', '/clusters/<cluster_id>')
+@op('DescribeClusterDetail', 'GET', '/clusters/<cluster_id>', pure=True)
 def describe_cluster_detail(ctx, cluster_id):
     return get_cluster(ctx, cluster_id)
 
@@ -289,13 +289,13 @@ def _filtered(ctx, name=None, ctype=None, extra=None):
     return out
 
 
-@op('DescribeClusters', 'GET', '/clusters')
+@op('DescribeClusters', 'GET', '/clusters', pure=True)
 def describe_clusters(ctx):
     return _filtered(ctx, _q(ctx, 'name', 'Name'), _q(ctx, 'clusterType', 'cluster_type', 'ClusterType'),
                      {'resource_group_id': _q(ctx, 'resource_group_id')})
 
 
-@op('DescribeClustersV1', 'GET', '/api/v1/clusters')
+@op('DescribeClustersV1', 'GET', '/api/v1/clusters', pure=True)
 def describe_clusters_v1(ctx):
     from ..app import paginate
     region = _q(ctx, 'region_id')
