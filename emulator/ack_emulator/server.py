@@ -20,10 +20,8 @@ from . import __version__
 MAX_LINE = 65536
 MAX_HEADERS = 100
 MAX_BODY = 64 * 1024 * 1024  # larger bodies are refused before they are read (the app's own limit is lower)
-REASONS = {100: 'Continue', 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 400: 'Bad Request',
-           403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 411: 'Length Required',
-           413: 'Payload Too Large', 414: 'URI Too Long', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
-           500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable'}
+REASONS = {100: 'Continue', 200: 'OK', 400: 'Bad Request', 413: 'Payload Too Large', 414: 'URI Too Long',
+           431: 'Request Header Fields Too Large', 500: 'Internal Server Error'}  # the server's own answers
 
 
 _KEYS = {}  # header name as sent -> WSGI environ key (clients send the same few names again and again)
