@@ -139,7 +139,7 @@ main() {
             pytest) run_pytest ;;
             matrix) matrix ;;
             docsite) docsite ;;
-            bench) python "$ROOT/emulator/benchmark.py"; python "$ROOT/emulator/bench_inventory.py" ;;
+            bench) (cd "$COLL" && python emulator/bench_modules.py) ;;  # one table: modules, emulator, inventory, faults
             all) sanity; lint; docs; docsite; build; run_pytest; matrix ;;
             *) echo "unknown stage: $s" >&2; exit 2 ;;
         esac
