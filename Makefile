@@ -1,5 +1,5 @@
 # Developer entry points. `make test` and `make demo` work from a clean clone.
-.PHONY: test demo sanity lint docs docsite build pytest matrix bench setup clean
+.PHONY: test demo sanity lint docs docsite build pytest molecule matrix bench setup clean
 
 test:
 	./scripts/test.sh all
@@ -7,7 +7,7 @@ test:
 demo:
 	./scripts/demo.sh
 
-sanity lint docs docsite build pytest matrix bench setup:
+sanity lint docs docsite build pytest molecule matrix bench setup:
 	./scripts/test.sh $@
 
 clean:
