@@ -17,6 +17,7 @@ ROLES = ROOT / 'roles'
 READS = ('Describe', 'List', 'Get')
 # the README flow upgrades the sample cluster to this version
 TARGET = '1.30.1-aliyun.1'
+PASSWORD = 'Node-Logon-Pw-7'
 
 
 def writes(emulator):
@@ -173,7 +174,7 @@ def cluster_play(playbook, name, **variables):
     role = dict(role='alicloud.ack.cluster', cluster_name=name, cluster_kubernetes_version='1.28.9-aliyun.1',
                 cluster_vpc_id='vpc-%s' % name, cluster_vswitch_ids=['vsw-%s' % name], cluster_workers=1,
                 cluster_settings=dict(cluster_spec='ack.pro.small', snat_entry=True),
-                cluster_node_settings=dict(worker_instance_types=['ecs.g7.xlarge'], key_pair='k',
+                cluster_node_settings=dict(worker_instance_types=['ecs.g7.xlarge'], login_password=PASSWORD,
                                            worker_system_disk_category='cloud_essd', worker_system_disk_size=120))
     role.update(variables)
     return play(playbook, name, dict(module_defaults={'alicloud.ack.%s' % m: dict(wait_sleep=0.2)
@@ -203,7 +204,8 @@ def test_upgrade_refuses_an_unhealthy_cluster(playbook, emulator):
 
 
 def test_upgrade_can_stop_after_the_control_plane(playbook, emulator):
-    run(playbook, cluster_play(playbook, 'cp'))
+    out, recap = run(playbook, cluster_play(playbook, 'cp') + ['-vvv'])
+    assert PASSWORD not in out and recap['localhost']['changed'] == 1  # the node password reached no output
     out, recap = run(playbook, upgrade_play(playbook, 'cp', upgrade_control_plane_only=True))
     assert '"worker nodes: left at 1.28.9-aliyun.1 (upgrade_control_plane_only)"' in out
     assert '"add-ons: not upgraded (upgrade_control_plane_only)"' in out
