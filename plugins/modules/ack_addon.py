@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ack_addon
 short_description: Install, upgrade and uninstall add-ons of an Alibaba Cloud ACK cluster
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Manages the add-ons (network and storage plug-ins, ingress, logging, monitoring) of one cluster.
   - One task can install, upgrade and uninstall several add-ons, with one API call of each kind at most

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ack_addon_info
 short_description: List the add-ons of an Alibaba Cloud ACK cluster and those it can install
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Returns the add-ons installed in a cluster with their versions, whether they can be upgraded and to which
     version (DescribeClusterAddonsVersion), and their state and last operation (DescribeClusterAddonsUpgradeStatus).

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ack_kubeconfig
 short_description: Write the kubeconfig of an Alibaba Cloud ACK cluster to a file
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads the kubeconfig of a cluster (DescribeClusterUserKubeconfig) and writes it to O(path), like
     C(aws eks update-kubeconfig) or C(az aks get-credentials).

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ack_nodes
 short_description: Scale, remove and attach the worker nodes of an Alibaba Cloud ACK cluster
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Manages the worker nodes of one cluster as a set with a count. Master nodes are never counted, chosen or removed.
   - O(count) is the number of worker nodes wanted. When fewer are present, new nodes are added (ScaleOutCluster)

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ack_nodes_info
 short_description: List the nodes of an Alibaba Cloud ACK cluster, and get its attach script
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Returns the nodes of one cluster (every page of DescribeClusterNodes), masters included, filtered by the
     options set.

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ack_template
 short_description: Create, update and delete Alibaba Cloud ACK application deployment templates
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Manages an application deployment template (the Kubernetes or Compose manifest a team deploys again and again);
     creates it, updates it in place and deletes it.

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ack_template_info
 short_description: List Alibaba Cloud ACK application deployment templates
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Returns the application deployment templates of the account (every page), or those matching O(template_id),
     O(name) and O(template_type), each with its manifest.

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ack_upgrade
 short_description: Upgrade the Kubernetes version of an Alibaba Cloud ACK cluster; pause, resume or cancel upgrades
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Upgrades a cluster to O(version) hop by hop. ACK upgrades one step at a time (a newer patch, or the next minor
     version it offers); for a target several steps ahead the module runs one UpgradeCluster per hop, waiting for

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ack_upgrade_info
 short_description: Show the Kubernetes version and the upgrade status of an Alibaba Cloud ACK cluster
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Returns the cluster's current version, the versions it can be upgraded to in one step, and the state of its
     upgrade (GetUpgradeStatus), with whether an upgrade is in progress or paused.
