@@ -334,6 +334,10 @@ class AddonPlanner(object):
         def recheck():
             versions = read_versions(self.client, cluster_id)
             statuses = read_status(self.client, cluster_id, pending, versions)
+            if not all(took_effect(n, versions.get(n), statuses.get(n)) for n in pending):
+                # the operation may have ended between the two reads (an upgraded add-on `active` again, an
+                # uninstalled one gone): the versions read after the states tell
+                versions = read_versions(self.client, cluster_id)
             for name in [n for n in pending if took_effect(n, versions.get(n), statuses.get(n))]:
                 del pending[name]
             return None if pending else {'rechecked': sorted(items)}

@@ -165,8 +165,8 @@ def corpus(cid, tid, emulator_port, closed_port, files):
         ('count type', m + 'ack_nodes', dict(c, count='many'), 'count', None),
         ('nodes state choice', m + 'ack_nodes', dict(c, state='drained', nodes=['x']), 'state', None),
         ('remove_policy choice', m + 'ack_nodes', dict(c, count=1, remove_policy='random'), 'remove_policy', None),
-        ('remove_policy without count', m + 'ack_nodes', dict(c, instances=['i-bad00001'], key_pair='k1',
-                                                                remove_policy='oldest'), 'set count too', None),
+        ('remove_policy without count', m + 'ack_nodes',
+         dict(c, instances=['i-bad00001'], key_pair='k1', remove_policy='oldest'), 'set count too', None),
         ('nodes with state present', m + 'ack_nodes', dict(c, nodes=['cn-hangzhou.10.99.99.99']), 'state=absent',
          None),
         ('absent without nodes', m + 'ack_nodes', dict(c, state='absent'), 'state=absent needs nodes', None),
@@ -333,9 +333,9 @@ def ran(emulator, tmp_path_factory):
 def test_the_corpus_is_large_and_distinct(ran):
     cases = ran['cases']
     assert len(cases) >= 100
-    assert len(set(label for label, *_ in cases)) == len(cases)
-    assert len(set((module, repr(sorted(args.items()))) for _, module, args, *_ in cases)) == len(cases)
-    assert len(set(module for _, module, *_ in cases)) == 11  # every module
+    assert len(set(case[0] for case in cases)) == len(cases)
+    assert len(set((case[1], repr(sorted(case[2].items()))) for case in cases)) == len(cases)
+    assert len(set(case[1] for case in cases)) == 11  # every module
 
 
 def test_no_write_call_reached_the_emulator(ran):
@@ -344,7 +344,7 @@ def test_no_write_call_reached_the_emulator(ran):
 
 def test_each_bad_input_fails_in_one_line(ran):
     problems = []
-    for (label, module, args, words, code, _), r in zip(ran['cases'], ran['results']):
+    for (label, module, args, words, code, _extra), r in zip(ran['cases'], ran['results']):
         try:
             assert_one_line_failure(r, words, ran['out'])
             if code:

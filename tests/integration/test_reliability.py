@@ -255,7 +255,7 @@ def run_seeds(seeds, tmp_path, parallel=int(os.environ.get('ACK_FAULT_PARALLEL',
             except Exception as e:  # pylint: disable=broad-except  # reported per seed below
                 out[seed] = e
 
-    threads = [threading.Thread(target=worker) for _ in range(parallel)]
+    threads = [threading.Thread(target=worker) for _i in range(parallel)]
     for t in threads:
         t.start()
     for t in threads:
@@ -271,6 +271,8 @@ def end_state_problems(seed, docs):
         problems.append('clusters: %s' % sorted(c['name'] for c in docs['cluster']))
         return problems
     b, c = clusters['rel-%d-b' % seed]['cluster_id'], clusters['rel-%d-c' % seed]['cluster_id']
+    if clusters['rel-%d-c' % seed].get('current_version') != V_TO:
+        problems.append('version of %s: %s' % (c, clusters['rel-%d-c' % seed].get('current_version')))
     workers = [n['instance_id'] for n in docs['node'] if n.get('cluster_id') == b and n.get('instance_role') !=
                'Master' and not n.get('_released') and not n.get('_detached')]
     if len(workers) != 3 or len(set(workers)) != 3 or attach_id(seed) in workers:
@@ -291,13 +293,28 @@ def end_state_problems(seed, docs):
     want = dict(addon_install=['logtail-ds'], addon_upgrade=['metrics-server'], addon_uninstall=['logtail-ds'])
     if names != want:
         problems.append('add-on calls applied: %s' % names)
-    counts = dict((kind, len(tasks.get(kind, []))) for kind in ('cluster_create', 'cluster_scaleout',
-                                                                 'cluster_attach', 'cluster_remove_nodes',
-                                                                 'cluster_upgrade'))
+    kinds = ('cluster_create', 'cluster_scaleout', 'cluster_attach', 'cluster_remove_nodes', 'cluster_upgrade')
+    counts = dict((kind, len(tasks.get(kind, []))) for kind in kinds)
     if counts != dict(cluster_create=3, cluster_scaleout=1, cluster_attach=1, cluster_remove_nodes=1,
                       cluster_upgrade=1):
         problems.append('tasks applied: %s' % counts)
     return problems
+
+
+def failures(stdout):
+    """Each failed task of a playbook's output as `host: task: msg (error)`, one per line."""
+    found, name = [], None
+    for line in stdout.splitlines():
+        if line.startswith('TASK ['):
+            name = line[6:].split(']')[0]
+        elif line.startswith(('fatal: [', 'failed: [')) and '=> {' in line:
+            host = line.split('[', 1)[1].split(']')[0]
+            try:
+                r = json.loads(line.split('=> ', 1)[1])
+            except ValueError:
+                r = {'msg': line[-500:]}
+            found.append('%s: %s: %s %s' % (host, name, r.get('msg'), json.dumps(r.get('error') or '')))
+    return '\n  ' + '\n  '.join(found) if found else stdout[-3000:]
 
 
 def test_every_life_cycle_under_faults(tmp_path):
@@ -312,9 +329,7 @@ def test_every_life_cycle_under_faults(tmp_path):
         summary[seed] = dict(seconds=round(seconds, 1), rc=result.returncode, injected=injected)
         kinds.update(k.split(':')[0] for k in injected)
         if result.returncode != 0:
-            failed = [line for line in result.stdout.splitlines() if line.startswith(('fatal:', 'failed:'))]
-            report.append('seed %d: playbook failed after %.0f s: %s\n%s' % (
-                seed, seconds, ' | '.join(failed)[:3000], result.stdout[-3000:]))
+            report.append('seed %d: playbook failed after %.0f s: %s' % (seed, seconds, failures(result.stdout)))
             continue
         # a few hundred calls: each read fault is all but certain in every seed
         if not {'throttle_rate', 'error_rate', 'drop_rate'} <= set(k.split(':')[0] for k in injected):
@@ -328,3 +343,66 @@ def test_every_life_cycle_under_faults(tmp_path):
     if len(SEEDS) >= 5 and 'drop_after_apply_rate' not in kinds:
         report.append('no write answer was dropped in %d seeds' % len(SEEDS))
     assert not report, '\n'.join(report)
+
+
+STRADDLE = """
+- name: Install logtail-ds
+  alicloud.ack.ack_addon:
+    cluster_id: %(cid)s
+    addons: [{name: logtail-ds}]
+- name: Upgrades take 1.8 s and uninstalls 0.6 s from here
+  ansible.builtin.uri:
+    url: "{{ ack_endpoint }}/__emulator/config"
+    method: POST
+    body_format: json
+    body: {time_scale: 0.01}
+- name: The upgrade's answer lost; it and each version list answered 1.2 s late
+  ansible.builtin.uri: &faults
+    url: "{{ ack_endpoint }}/__emulator/faults"
+    method: POST
+    body_format: json
+    body: %(upgrade)s
+- name: Upgrade metrics-server
+  alicloud.ack.ack_addon:
+    cluster_id: %(cid)s
+    addons: [{name: metrics-server, version: latest}]
+  register: upgraded
+- name: The uninstall's answer lost; it and each version list answered 0.4 s late
+  ansible.builtin.uri:
+    <<: *faults
+    body: %(uninstall)s
+- name: Uninstall logtail-ds
+  alicloud.ack.ack_addon:
+    cluster_id: %(cid)s
+    addons: [{name: logtail-ds, state: absent}]
+  register: uninstalled
+- name: Both took effect
+  ansible.builtin.assert:
+    that:
+      - upgraded is changed and uninstalled is changed
+      - (upgraded.addons | selectattr('name', 'eq', 'metrics-server') | first).version == 'v0.3.9.7-0a3eb6b5-aliyun'
+      - uninstalled.addons | selectattr('name', 'eq', 'logtail-ds') | list == []
+"""
+
+
+def test_a_recheck_whose_reads_straddle_the_end_of_an_add_on_operation(playbook, emulator):
+    """Found by the fault suite (seed 43 under load): after a lost answer, the recheck read the versions while the
+    operation ran and the states once it had ended, took the add-on for untouched and sent the call again
+    (AddonNotFound after an uninstall, InvalidParameter after an upgrade). The emulator reads at a request's
+    arrival and answers after the latency: with a latency L and an operation of D (L < D < 2L) the write is
+    answered (lost) at L, the recheck's version list read at L (the operation under way) and its states at 2L
+    (ended)."""
+    body = dict((k, v) for k, v in CLUSTER.items() if k != 'cluster_spec')
+    cid = emulator.seed_clusters([dict(body, name='straddle', region_id='cn-hangzhou', vpcid='vpc-straddle1')])[0]
+
+    def faults(write, latency):
+        return json.dumps(dict(drop_after_apply_rate=1.0, latency_ms=latency,
+                               operations=[write, 'DescribeClusterAddonsVersion']))
+
+    result = playbook.run_tasks(STRADDLE % dict(cid=cid, upgrade=faults('UpgradeClusterAddons', 1200),
+                                                uninstall=faults('UnInstallClusterAddons', 400)))
+    assert result.returncode == 0, failures(result.stdout)
+    calls = emulator.admin('GET', '/stats')
+    assert calls['requests']['UpgradeClusterAddons'] == calls['requests']['UnInstallClusterAddons'] == 1
+    assert calls['faults_injected'] == {'drop_after_apply_rate:UpgradeClusterAddons': 1,
+                                        'drop_after_apply_rate:UnInstallClusterAddons': 1}
