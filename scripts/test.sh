@@ -124,7 +124,8 @@ run_pytest() {
     local suite
     for suite in unit emulator integration; do
         say "pytest: $suite tests"
-        (cd "$COLL" && python -m pytest -q "tests/$suite")
+        # integration: two workers (each with its own emulator); most of a playbook's time is start-up and waits
+        (cd "$COLL" && python -m pytest -q $([ $suite != integration ] || echo "-n 2 --durations=15") "tests/$suite")
     done
 }
 

@@ -6,6 +6,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import describe_cluster, find_clusters
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
@@ -14,6 +15,20 @@ from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_i
 GATHER = ['resources', 'logs', 'tags', 'quota', 'external_agent', 'kubeconfig']
 # The detail already has `tags` ([{key, value}]); ListTagResources answers go beside it.
 GATHERED_KEYS = dict(tags='tag_resources')
+# Credential values in a kubeconfig or an agent manifest: `client-key-data: ...`, `token: ...`, TOKEN env values.
+SECRET_LINES = re.compile(r'(?:client-key-data|client-certificate-data|token|password):\s*"?([^\s"]{8,})'
+                          r'|name: TOKEN\s+value:\s*"?([^\s"]{8,})')
+
+
+def hide_credentials(ack, text, what):
+    """Unless the task is no_log, the credentials in text are masked in every output, the result included."""
+    if ack.module.no_log or not text:
+        return
+    found = [a or b for a, b in SECRET_LINES.findall(text)]
+    if found:
+        ack.module.no_log_values.update(found)
+        ack.module.warn('the %s carries credentials: they are masked in this result; set no_log: true on the task '
+                        'to get them, or write the kubeconfig to a file with alicloud.ack.ack_kubeconfig' % what)
 
 ARGSPEC = dict(
     cluster_id=dict(type='str', aliases=['id']),
@@ -68,7 +83,10 @@ def gather_info(ack):
                 answer = read_kubeconfig(client, cluster['cluster_id'], p['kubeconfig_private'],
                                          p['kubeconfig_duration'])
                 cluster['kubeconfig'] = answer.get('config') or ''
+                hide_credentials(ack, cluster['kubeconfig'], 'kubeconfig')
                 cluster['kubeconfig_expiration'] = answer.get('expiration')
                 continue
-            cluster[GATHERED_KEYS.get(what, what)] = _per_cluster(client, cluster['cluster_id'], what, p)
+            cluster[GATHERED_KEYS.get(what, what)] = value = _per_cluster(client, cluster['cluster_id'], what, p)
+            if what == 'external_agent':
+                hide_credentials(ack, (value or {}).get('config'), 'external agent manifest')
     return result

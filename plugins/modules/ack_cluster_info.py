@@ -42,8 +42,9 @@ options:
       - What to gather besides the cluster details.
       - V(resources), V(logs), V(external_agent) and V(kubeconfig) are added to each cluster under that key,
         V(tags) (ListTagResources) under C(tag_resources); V(quota) is returned once, as RV(quota).
-      - V(kubeconfig) holds credentials. Set C(no_log) on the task, or write it to a file with
-        M(alicloud.ack.ack_kubeconfig).
+      - V(kubeconfig) and V(external_agent) hold credentials (the client key and certificate, the agent's token).
+        Unless the task sets C(no_log), they are masked in the result and a warning says so; to use them, set
+        C(no_log) on the task, or write the kubeconfig to a file with M(alicloud.ack.ack_kubeconfig).
     type: list
     elements: str
     choices: [resources, logs, tags, quota, external_agent, kubeconfig]
