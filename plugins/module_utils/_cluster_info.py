@@ -30,6 +30,7 @@ def hide_credentials(ack, text, what):
         ack.module.warn('the %s carries credentials: they are masked in this result; set no_log: true on the task '
                         'to get them, or write the kubeconfig to a file with alicloud.ack.ack_kubeconfig' % what)
 
+
 ARGSPEC = dict(
     cluster_id=dict(type='str', aliases=['id']),
     name=dict(type='str'),
