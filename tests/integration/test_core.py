@@ -41,7 +41,7 @@ def test_a_task_never_waits_past_its_wait_timeout(playbook, emulator):
     elapsed = time.monotonic() - start
     assert result.returncode != 0, result.stdout
     assert 'timed out after %ds (the wait_timeout of the whole task)' % timeout in result.stdout
-    assert elapsed < 1.4 * timeout + 3, elapsed  # ansible-playbook itself takes about 2 s here
+    assert elapsed < 1.5 * timeout + 4, elapsed  # ansible-playbook itself takes 2 to 4 s here; 2 x T would not fit
     assert emulator.stats().get('DeleteCluster') == 1  # it got as far as the delete, within one deadline
 
 
