@@ -76,6 +76,16 @@ class AckModule(object):
             self._waiter = Waiter(self.params.get('wait_timeout') or 3600, self.params.get('wait_sleep') or 10)
         return self._waiter
 
+    def hide(self, values, what, hint):
+        """Unless the task is no_log, values (secrets found in a result) are masked in every output, the result
+        included, and a warning says so."""
+        values = [v for v in values if v]
+        if self.module.no_log or not values:
+            return
+        self.module.no_log_values.update(values)
+        self.module.warn('the %s carries credentials: they are masked in this result; set no_log: true on the task '
+                         'to get them%s' % (what, hint))
+
     def run(self, func):
         """Run func(self) -> result dict, exit with it, or fail with the error as data (no traceback: fail_json
         is called outside the except blocks, so ansible-core attaches no exception to a user-facing failure)."""

@@ -22,13 +22,8 @@ SECRET_LINES = re.compile(r'(?:client-key-data|client-certificate-data|token|pas
 
 def hide_credentials(ack, text, what):
     """Unless the task is no_log, the credentials in text are masked in every output, the result included."""
-    if ack.module.no_log or not text:
-        return
-    found = [a or b for a, b in SECRET_LINES.findall(text)]
-    if found:
-        ack.module.no_log_values.update(found)
-        ack.module.warn('the %s carries credentials: they are masked in this result; set no_log: true on the task '
-                        'to get them, or write the kubeconfig to a file with alicloud.ack.ack_kubeconfig' % what)
+    ack.hide([a or b for a, b in SECRET_LINES.findall(text or '')], what,
+             ', or write the kubeconfig to a file with alicloud.ack.ack_kubeconfig')
 
 
 ARGSPEC = dict(

@@ -13,8 +13,9 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.alicloud.ack.plugins.module_utils._client import AckApiError, expand_path
+from ansible_collections.alicloud.ack.plugins.module_utils._client import AckApiError
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import CLUSTER_ABSENT, GONE
+from ansible_collections.alicloud.ack.plugins.module_utils._nodes import list_nodes as nodes_of
 from ansible_collections.alicloud.ack.plugins.module_utils._tags import tags_to_dict
 
 PAGE_SIZE = 100  # the largest page DescribeClustersV1 and DescribeClusterNodes give
@@ -70,10 +71,8 @@ def list_clusters(client, filters):
 
 def list_nodes(client, cluster_id):
     """Every node of a cluster (every page read); [] when the cluster went away meanwhile."""
-    path = expand_path('/clusters/{}/nodes', [cluster_id])
     try:
-        return list(client.paginate_pages('DescribeClusterNodes', path, {}, 'nodes', page_key='page',
-                                          number_param='pageNumber', size_param='pageSize', page_size=PAGE_SIZE))
+        return nodes_of(client, cluster_id)
     except AckApiError as e:
         if e.code in CLUSTER_ABSENT:
             return []

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import json
 
+from ansible_collections.alicloud.ack.plugins.module_utils._client import expand_path
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster import _clean
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import (
     REF_ARGSPEC,
@@ -109,7 +110,7 @@ REQUIRED = dict(
 
 def list_nodes(client, cluster_id, query=None):
     """Every node of the cluster (masters too), all pages of DescribeClusterNodes."""
-    path = '/clusters/%s/nodes' % check_id('cluster_id', cluster_id)
+    path = expand_path('/clusters/{}/nodes', [cluster_id])  # ids come from ClusterRef (checked) or the API
     return list(client.paginate_pages('DescribeClusterNodes', path, query, 'nodes', page_key='page',
                                       number_param='pageNumber', size_param='pageSize', page_size=PAGE_SIZE))
 

@@ -40,15 +40,10 @@ def read_attach_script(client, cluster_id, params):
     return answer if isinstance(answer, str) else json.dumps(answer)
 
 
-def hide_token(module, script):
+def hide_token(ack, script):
     """Unless the task is no_log, the script's token (or the whole script, when no token is recognised) is masked
     in every output, the result included."""
-    if module.no_log:
-        return
-    tokens = TOKEN.findall(script)
-    module.no_log_values.update(tokens or [script])
-    module.warn('the attach script carries a token: it is masked in this result; set no_log: true on the task to '
-                'get the script whole')
+    ack.hide(TOKEN.findall(script) or [script], 'attach script', ' whole')
 
 
 def gather_nodes(ack):
@@ -75,6 +70,6 @@ def gather_nodes(ack):
         raise
     if 'attach_script' in p['gather']:
         script = read_attach_script(client, cluster_id, p)
-        hide_token(ack.module, script)
+        hide_token(ack, script)
         result['attach_script'] = script
     return result
