@@ -200,6 +200,8 @@ class ConnectionHandler(socketserver.BaseRequestHandler):
             if expect:
                 sock.sendall(b'HTTP/1.1 100 Continue\r\n\r\n')
             body = conn.read_chunked()
+            # the body is whole now: the application must see a plain length, not the transfer coding
+            del environ['HTTP_TRANSFER_ENCODING']
             environ['CONTENT_LENGTH'] = str(len(body))
         else:
             try:
