@@ -6,14 +6,14 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 sanity() {
-    # The emulator and dev scripts are not part of the collection (build_ignore): sanity runs on the rest.
+    # The emulator, benchmarks and dev scripts are not part of the collection (build_ignore): sanity runs on the rest.
     # $1: where to lay the tree out (default $BUILD/sanity); $2=layout: only lay it out
     local dir=${1:-$BUILD/sanity}/ansible_collections/alicloud/ack
     # a fresh copy, but tests/output (ansible-test's venvs with their requirements) is kept from the last run
     if [ -d "$dir/tests/output" ]; then rm -rf "$dir.output" && mv "$dir/tests/output" "$dir.output"; fi
     rm -rf "$dir"
     mkdir -p "$dir/tests"
-    tar -C "$COLL" --exclude=./emulator --exclude=./tests/emulator --exclude=./scripts \
+    tar -C "$COLL" --exclude=./emulator --exclude=./benchmarks --exclude=./tests/emulator --exclude=./scripts \
         -cf - . | tar -C "$dir" -xf -
     if [ -d "$dir.output" ]; then mv "$dir.output" "$dir/tests/output"; fi
     [ "${2:-}" != layout ] || return 0
@@ -112,7 +112,7 @@ build() {
     ANSIBLE_COLLECTIONS_PATH=$out/installed ansible-galaxy collection install --force -p "$out/installed" \
         "$out"/alicloud-ack-*.tar.gz > /dev/null
     test -f "$out/installed/ansible_collections/alicloud/ack/plugins/module_utils/_client.py"
-    if tar -tzf "$out"/alicloud-ack-*.tar.gz | grep -E '^(emulator|scripts|tests/emulator|\.venv|tests/output)/' ; then
+    if tar -tzf "$out"/alicloud-ack-*.tar.gz | grep -E '^(emulator|benchmarks|scripts|tests/emulator|\.venv|tests/output)/' ; then
         echo "dev-only files in the tarball" >&2
         return 1
     fi
@@ -151,7 +151,7 @@ main() {
             molecule) run_molecule ;;
             matrix) matrix ;;
             docsite) docsite ;;
-            bench) (cd "$COLL" && python emulator/bench_modules.py) ;;  # one table: modules, emulator, inventory, faults
+            bench) (cd "$COLL" && python benchmarks/bench_modules.py) ;;  # one table: modules, emulator, inventory, faults
             all) sanity; lint; docs; docsite; build; run_pytest; run_molecule
                 matrix "$(python -c 'import ansible.release as r; print(r.__version__)')" ;;
             *) echo "unknown stage: $s" >&2; exit 2 ;;

@@ -9,8 +9,8 @@ the start-up time of ansible-inventory with an empty inventory. The emulator ans
 
 Each run is repeated (--repeat) and its shortest wall time shown, as other work on the machine adds noise.
 
-    python emulator/bench_inventory.py                        # 100 clusters x 20 nodes, 30 ms per call
-    python emulator/bench_inventory.py --clusters 50 --nodes 250 --latency-ms 0 --repeat 1
+    python benchmarks/bench_inventory.py                        # 100 clusters x 20 nodes, 30 ms per call
+    python benchmarks/bench_inventory.py --clusters 50 --nodes 250 --latency-ms 0 --repeat 1
 """
 import argparse
 import json
@@ -23,7 +23,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'emulator'))  # ack_emulator
 
 from ack_emulator.testing import EmulatorProcess  # noqa: E402
 

@@ -14,8 +14,8 @@ Not a timed test: it prints numbers (and fails only when a run it needs fails). 
 
 Run from the laid-out collection with the collection on ANSIBLE_COLLECTIONS_PATH (`make bench` does):
 
-    python emulator/bench_modules.py
-    python emulator/bench_modules.py --skip inventory,faults --loop 10
+    python benchmarks/bench_modules.py
+    python benchmarks/bench_modules.py --skip inventory,faults --loop 10
 """
 import argparse
 import json
@@ -31,7 +31,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
+sys.path[:0] = [str(HERE), str(ROOT / 'emulator')]  # bench_inventory; ack_emulator and its benchmark.py
 
 import bench_inventory  # noqa: E402
 import benchmark  # noqa: E402
