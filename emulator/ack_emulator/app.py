@@ -16,7 +16,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from . import auth, lifecycle, registry
+from . import admin, auth, lifecycle, registry
 from .errors import ApiError, bad_param, forbidden
 
 ADMIN_PREFIX = '/__emulator'
@@ -197,7 +197,7 @@ class EmulatorApp:
         self.log_requests = log_requests
         self.quotas = dict(DEFAULT_QUOTAS)
         self._startup_faults = self._normalise_faults(faults or {})
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
         self._set_faults(self._startup_faults)
         self._fail_next = {}
         self.stats = {}
@@ -241,7 +241,7 @@ class EmulatorApp:
         return out
 
     def _set_faults(self, faults):
-        with self._lock:
+        with self.lock:
             self.faults = dict(faults)
             self.rng = random.Random(faults.get('seed'))
 
@@ -252,7 +252,7 @@ class EmulatorApp:
         ops = self.faults.get('operations')
         if ops is not None and operation not in ops:
             return False
-        with self._lock:
+        with self.lock:
             hit = self.rng.random() < rate
         if hit:
             key = '%s:%s' % (name, operation)
@@ -260,7 +260,7 @@ class EmulatorApp:
         return hit
 
     def take_failure(self, operation):
-        with self._lock:
+        with self.lock:
             pending = self._fail_next.get(operation)
             if pending:
                 spec = pending.pop(0)
@@ -335,10 +335,10 @@ class EmulatorApp:
             identity = auth.authenticate(request.method, raw_path, raw_query, headers, body, self.keyring,
                                          self.db, now)
         except ApiError as e:
-            with self._lock:
+            with self.lock:
                 self.unauthenticated[operation] = self.unauthenticated.get(operation, 0) + 1
             return self._error(e, request_id)
-        with self._lock:
+        with self.lock:
             self.stats[operation] = self.stats.get(operation, 0) + 1
         try:
             return self._authenticated(request, request_id, operation, args, identity, now, headers, raw_query,
@@ -349,6 +349,25 @@ class EmulatorApp:
             self.db.flush_nonces()
 
     def _authenticated(self, request, request_id, operation, args, identity, now, headers, raw_query, body):
+        """The stages after authentication, in order: action policy, injected faults, context (query, body,
+        resource policy), the handler in the request's transaction, drop-after-apply, the answer."""
+        self._check_action(request, operation, identity, headers)
+        self._inject_faults(operation)
+        ctx = self._context(request, request_id, operation, identity, now, headers, raw_query, body)
+        if 'cluster_id' in args:
+            ctx.authorize(args['cluster_id'])
+        memo_key = None
+        if operation in registry.PURE:
+            memo_key = (operation, tuple(sorted(args.items())), raw_query, identity.access_key_id, ctx.region)
+        result, reads = self._run_handler(ctx, args, memo_key)
+        if isinstance(result, JsonAnswer):  # a pure answer reused
+            return result
+        if request.method != 'GET' and self._roll('drop_after_apply_rate', operation):
+            raise Dropped()
+        return self._respond(result, request_id, memo_key, reads)
+
+    @staticmethod
+    def _check_action(request, operation, identity, headers):
         action = headers.get('x-acs-action')
         if action is not None and action != operation:
             raise auth.gw(400, 'InvalidAction.Mismatch', 'x-acs-action %s does not match %s %s (%s)'
@@ -356,7 +375,9 @@ class EmulatorApp:
         if not auth.action_allowed(identity.key, operation):
             raise forbidden('cs:%s' % operation)
 
-        # injected faults (after authentication: the gateway throttles per access key)
+    def _inject_faults(self, operation):
+        """Latency, dropped connections, throttling and 503s (after authentication: the gateway throttles per
+        access key)."""
         if self.faults.get('latency_ms'):
             ops = self.faults.get('operations')
             if ops is None or operation in ops:
@@ -373,28 +394,28 @@ class EmulatorApp:
             raise ApiError(503, 'ServiceUnavailable',
                            'The request has failed due to a temporary failure of the server.', gateway=True)
 
+    def _context(self, request, request_id, operation, identity, now, headers, raw_query, body):
         query_list = auth.parse_query(raw_query)
         query = {k: ('' if v is None else v) for k, v in query_list}
         body_json = None
         if request.method != 'GET' and body.strip():
             body_json = self._parse_body(body, headers.get('content-type', ''))
+        return Context(self, operation, request, identity, now, request_id, query, query_list, body_json, headers)
 
-        ctx = Context(self, operation, request, identity, now, request_id, query, query_list, body_json, headers)
-        if 'cluster_id' in args:
-            ctx.authorize(args['cluster_id'])
-        handler = self.handlers[operation]
-        memo_key = reads = None
-        if operation in registry.PURE:
-            memo_key = (operation, tuple(sorted(args.items())), raw_query, identity.access_key_id, ctx.region)
+    def _run_handler(self, ctx, args, memo_key):
+        """``(result, reads)``: the handler's result inside the request's one transaction (any exception rolls it
+        back), with the rows it read when it is pure; ``(answer, None)`` for a pure answer reused because every row
+        it read is unchanged."""
+        reads = None
         try:
             with self.db.transaction():
                 if memo_key is not None:
                     hit = self._memo.get(memo_key)
                     if hit is not None and self.db.reads_unchanged(hit[0]):
-                        return self._answer(hit[1], hit[2], request_id)
+                        return self._answer(hit[1], hit[2], ctx.request_id), None
                     self.db.track_reads()
                 try:
-                    result = handler(ctx, **args)
+                    result = self.handlers[ctx.operation](ctx, **args)
                 finally:
                     if memo_key is not None:
                         reads = self.db.tracked_reads()
@@ -403,9 +424,10 @@ class EmulatorApp:
         except Exception:  # a bug: answer 500 like the real service would, keep serving
             traceback.print_exc(file=sys.stderr)
             raise ApiError(500, 'InternalError', 'The request processing has failed due to some unknown error.')
-        if request.method != 'GET' and self._roll('drop_after_apply_rate', operation):
-            raise Dropped()
+        return result, reads
 
+    def _respond(self, result, request_id, memo_key, reads):
+        """The handler's result as an answer (a werkzeug Response passes through); a pure one is remembered."""
         if isinstance(result, Response):
             result.headers['x-acs-request-id'] = request_id
             return result
@@ -447,79 +469,46 @@ class EmulatorApp:
         except (UnicodeDecodeError, ValueError) as e:
             raise ApiError(400, 'MalformedJSON', 'The request body is not valid JSON: %s' % e)
 
-    # -- admin API (unsigned, loopback only) ---------------------------------------------------------------
+    # -- admin API (unsigned, loopback only; routes in admin.py) ------------------------------------------
     def admin(self, request, request_id):
         remote = request.remote_addr or ''
         if not (remote.startswith('127.') or remote in ('::1', '::ffff:127.0.0.1') or remote.startswith('::ffff:127.')):
             return self._json_response(403, {'code': 'Forbidden', 'message': 'admin API is loopback only'},
                                        request_id)
-        sub = request.path[len(ADMIN_PREFIX):].strip('/')
-        method = request.method
+        fn, rest = admin.route(request.method, request.path[len(ADMIN_PREFIX):].strip('/'))
+        if fn is None:
+            return self._json_response(404, {'code': 'NotFound', 'message': 'unknown admin path %s %s'
+                                             % (request.method, request.path)}, request_id)
         try:
-            data = json.loads(request.get_data() or b'{}') if method in ('POST', 'PUT') else {}
+            data = json.loads(request.get_data() or b'{}') if request.method in ('POST', 'PUT') else {}
         except ValueError as e:
             return self._json_response(400, {'code': 'MalformedJSON', 'message': str(e)}, request_id)
-        if data is None:
-            data = {}
         try:
-            if sub == 'health' and method == 'GET':
-                body = {'status': 'ok', 'time_scale': self.time_scale, 'operations': len(self.handlers)}
-            elif sub == 'stats' and method == 'GET':
-                with self._lock:
-                    body = {'requests': dict(self.stats), 'unauthenticated': dict(self.unauthenticated),
-                            'faults_injected': dict(self.injected)}
-            elif sub == 'reset' and method == 'POST':
-                self.db.reset()
-                with self._lock:
-                    self.stats.clear()
-                    self.unauthenticated.clear()
-                    self.injected.clear()
-                    self._fail_next.clear()
-                self._set_faults(self._startup_faults)
-                self.quotas = dict(DEFAULT_QUOTAS)
-                self.time_scale = self._startup_scale
-                body = {'reset': True}
-            elif sub == 'faults' and method == 'GET':
-                body = dict(self.faults)
-            elif sub == 'faults' and method in ('POST', 'PUT'):
-                self._set_faults(self._normalise_faults(data))
-                body = dict(self.faults)
-            elif sub == 'faults' and method == 'DELETE':
-                self._set_faults(self._normalise_faults({}))
-                body = dict(self.faults)
-            elif sub == 'fail-next' and method == 'POST':
-                op_name = data.get('operation')
-                if op_name not in self.handlers:
-                    raise ValueError('operation must be one of the API operations')
-                spec = {'code': data.get('code') or 'InjectedTaskFailure',
-                        'message': data.get('message') or 'task failed (injected by the emulator)'}
-                with self._lock:
-                    self._fail_next.setdefault(op_name, []).extend([spec] * int(data.get('count', 1)))
-                body = {'operation': op_name, 'pending': len(self._fail_next[op_name])}
-            elif sub == 'config' and method == 'GET':
-                body = {'time_scale': self.time_scale, 'quotas': dict(self.quotas)}
-            elif sub == 'config' and method in ('POST', 'PUT'):
-                if 'time_scale' in data:
-                    scale = float(data['time_scale'])
-                    if scale < 0:
-                        raise ValueError('time_scale must not be negative')
-                    self.time_scale = scale
-                for k, v in (data.get('quotas') or {}).items():
-                    if k not in DEFAULT_QUOTAS:
-                        raise ValueError('unknown quota %r' % k)
-                    self.quotas[k] = int(v)
-                body = {'time_scale': self.time_scale, 'quotas': dict(self.quotas)}
-            elif sub == 'instances' and method in ('GET', 'POST'):  # existing ECS/ENS instances (ops/nodes.py)
-                from .ops import nodes as node_ops
-                body = strip_internal(node_ops.declare_instances(self.db, data, time.time()) if method == 'POST'
-                                      else node_ops.free_instances(self.db, time.time()))
-            elif sub.startswith('docs/') and method == 'GET':
-                kind = sub[len('docs/'):]
-                with self.db.transaction():
-                    body = {'docs': self.db.list(kind)}
-            else:
-                return self._json_response(404, {'code': 'NotFound', 'message': 'unknown admin path %s %s'
-                                                 % (method, request.path)}, request_id)
+            body = fn(self, data or {}, rest)
         except (ValueError, TypeError) as e:
             return self._json_response(400, {'code': 'InvalidParameter', 'message': str(e)}, request_id)
         return self._json_response(200, body, request_id)
+
+    # what the admin API changes
+    strip = staticmethod(strip_internal)
+
+    def set_faults(self, data):
+        self._set_faults(self._normalise_faults(data))
+
+    def fail_next(self, operation, spec, count):
+        """Make the next ``count`` asynchronous operations named ``operation`` end failed; returns how many wait."""
+        with self.lock:
+            pending = self._fail_next.setdefault(operation, [])
+            pending.extend([spec] * count)
+            return len(pending)
+
+    def reset(self):
+        self.db.reset()
+        with self.lock:
+            self.stats.clear()
+            self.unauthenticated.clear()
+            self.injected.clear()
+            self._fail_next.clear()
+        self._set_faults(self._startup_faults)
+        self.quotas = dict(DEFAULT_QUOTAS)
+        self.time_scale = self._startup_scale
