@@ -33,7 +33,7 @@ setup() {
     # ansible-test needs a real path ending in ansible_collections/<ns>/<name>: lay a copy out there.
     rm -rf "$COLL"
     mkdir -p "$COLL"
-    tar -C "$ROOT" --exclude=./.venv --exclude=./.git --exclude=./tests/output \
+    tar -C "$ROOT" --exclude=./.venv --exclude=./.git --exclude=./tests/output --exclude=node_modules \
         --exclude=__pycache__ --exclude=.pytest_cache --exclude='*.tar.gz' -cf - . | tar -C "$COLL" -xf -
     export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS
     pypi_collections
