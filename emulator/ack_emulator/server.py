@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import __version__
 
-MAX_LINE = 65536
+MAX_LINE = 65536  # the request head (request line and headers), a chunk-size line, the trailers
 MAX_HEADERS = 100
 MAX_BODY = 64 * 1024 * 1024  # larger bodies are refused before they are read (the app's own limit is lower)
 REASONS = {100: 'Continue', 200: 'OK', 400: 'Bad Request', 413: 'Payload Too Large', 414: 'URI Too Long',
@@ -28,12 +28,13 @@ _KEYS = {}  # header name as sent -> WSGI environ key (clients send the same few
 
 
 def _environ_key(name):
-    """``X-Acs-Date`` -> ``HTTP_X_ACS_DATE``; None for names Werkzeug drops too (empty, or with "_", which would
-    alias "-")."""
-    stripped = name.strip()
-    if not stripped or '_' in stripped:
+    """``X-Acs-Date`` -> ``HTTP_X_ACS_DATE``; None for names Werkzeug drops too (with "_", which would alias "-").
+    A name that is empty or holds white space (also a folded line) is refused (RFC 9112 5.1)."""
+    if not name or name != name.strip() or ' ' in name or '\t' in name:
+        raise BadRequest(400, 'bad header line')
+    if '_' in name:
         return None
-    key = stripped.upper().replace('-', '_')
+    key = name.upper().replace('-', '_')
     if key not in ('CONTENT_TYPE', 'CONTENT_LENGTH'):
         key = 'HTTP_' + key
     if len(_KEYS) < 1000:
@@ -77,6 +78,8 @@ class Connection:
         """Bytes up to ``sep`` (excluded; ``sep`` is consumed); None when the client closed between requests."""
         while True:
             i = self.buf.find(sep)
+            if i > limit:
+                raise BadRequest(431, 'request head too large')
             if i >= 0:
                 out, self.buf = self.buf[:i], self.buf[i + len(sep):]
                 return out
@@ -107,17 +110,18 @@ class Connection:
         size = 0
         while True:
             line = self.read_until(b'\r\n', MAX_LINE)
-            try:
-                n = int(line.split(b';', 1)[0].strip(), 16)
-            except (AttributeError, ValueError):
-                raise BadRequest(400, 'bad chunk size')
+            digits = line.split(b';', 1)[0].strip() if line is not None else b''
+            if not digits or len(digits) > 16 or digits.strip(b'0123456789abcdefABCDEF'):
+                raise BadRequest(400, 'bad chunk')
+            n = int(digits, 16)
             size += n
             if size > MAX_BODY:
                 raise BadRequest(413, 'body too large')
             if n == 0:
                 break
             out.append(self.read(n))
-            self.read(2)
+            if self.read(2) != b'\r\n':
+                raise BadRequest(400, 'bad chunk')
         while self.read_until(b'\r\n', MAX_LINE):  # trailers
             pass
         return b''.join(out)
@@ -163,7 +167,7 @@ class ConnectionHandler(socketserver.BaseRequestHandler):
         if code < 200 or code in (204, 304) or environ['REQUEST_METHOD'] == 'HEAD':
             body = b''
         try:
-            sock.sendall(self.head(status, headers, keep) + body)
+            sock.sendall(self.head(status, headers, keep, environ['SERVER_PROTOCOL']) + body)
         finally:  # the application's iterable lives until the answer is out: what it holds is freed off the clock
             if hasattr(result, 'close'):
                 result.close()
@@ -186,7 +190,9 @@ class ConnectionHandler(socketserver.BaseRequestHandler):
             name, sep, value = line.partition(':')
             key = _KEYS.get(name)
             if key is None:
-                key = _environ_key(name) if sep else None
+                if not sep:
+                    raise BadRequest(400, 'bad header line')
+                key = _environ_key(name)
                 if key is None:
                     continue
             value = value.strip()
@@ -194,9 +200,12 @@ class ConnectionHandler(socketserver.BaseRequestHandler):
                 value = environ[key] + ',' + value
             environ[key] = value
         conn_hdr = environ.get('HTTP_CONNECTION', '').lower()
-        keep = 'close' not in conn_hdr if version == 'HTTP/1.1' else 'keep-alive' in conn_hdr
+        keep = 'keep-alive' in conn_hdr if version == 'HTTP/1.0' else 'close' not in conn_hdr
         expect = environ.get('HTTP_EXPECT', '').lower() == '100-continue'
-        if 'chunked' in environ.get('HTTP_TRANSFER_ENCODING', '').lower():
+        coding = environ.get('HTTP_TRANSFER_ENCODING')
+        if coding is not None:
+            if coding.rsplit(',', 1)[-1].strip().lower() != 'chunked':  # RFC 9112 6.3: the length is unknown
+                raise BadRequest(400, 'unsupported Transfer-Encoding')
             if expect:
                 sock.sendall(b'HTTP/1.1 100 Continue\r\n\r\n')
             body = conn.read_chunked()
@@ -204,12 +213,12 @@ class ConnectionHandler(socketserver.BaseRequestHandler):
             del environ['HTTP_TRANSFER_ENCODING']
             environ['CONTENT_LENGTH'] = str(len(body))
         else:
-            try:
-                length = int(environ.get('CONTENT_LENGTH') or 0)
-            except ValueError:
+            length = environ.get('CONTENT_LENGTH') or '0'
+            if not (length.isascii() and length.isdigit()):
                 raise BadRequest(400, 'bad Content-Length')
-            if length < 0 or length > MAX_BODY:
-                raise BadRequest(413 if length > 0 else 400, 'bad or too large Content-Length')
+            length = int(length)
+            if length > MAX_BODY:
+                raise BadRequest(413, 'body too large')
             if length and expect:
                 sock.sendall(b'HTTP/1.1 100 Continue\r\n\r\n')
             body = conn.read(length) if length else b''
@@ -258,13 +267,15 @@ class ConnectionHandler(socketserver.BaseRequestHandler):
             return '500 Internal Server Error', [('Content-Type', 'text/plain')], b'internal server error\n', None
         return started[0], started[1], b''.join(chunks), result
 
-    def head(self, status, headers, keep):
+    def head(self, status, headers, keep, version='HTTP/1.1'):
         if isinstance(status, int):
             status = '%d %s' % (status, REASONS.get(status, 'Status'))
         lines = ['HTTP/1.1 ' + status, 'Server: ' + self.server.software, 'Date: ' + _Date.now()]
         lines.extend('%s: %s' % kv for kv in headers)
         if not keep:
             lines.append('Connection: close')
+        elif version == 'HTTP/1.0':  # an HTTP/1.0 client closes unless told the connection stays open
+            lines.append('Connection: keep-alive')
         return ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1')
 
 
