@@ -75,6 +75,26 @@ def declare_instances(app, data, rest):
         return app.strip(pool.declare_instances(app.db, data, time.time()))
 
 
+def fail_node(app, data, rest):
+    """A node whose kubelet stopped: DescribeClusterNodes shows it ``failed`` / ``NotReady`` (the Kubernetes API's
+    Ready condition follows ``node_status``). ``{"cluster_id", "instance_id" or "node_name", "state"?}``."""
+    cluster_id, wanted = data.get('cluster_id'), data.get('instance_id') or data.get('node_name')
+    state = data.get('state') or 'failed'
+    if not cluster_id or not wanted or state not in ('failed', 'running'):
+        raise ValueError('give cluster_id, instance_id or node_name, and state failed (default) or running')
+    now = time.time()
+    with app.db.transaction():
+        found = [n for n in app.db.list('node', now=now, where={'cluster_id': cluster_id})
+                 if wanted in (n.get('instance_id'), n.get('node_name')) and not n.get('_released')]
+        if not found:
+            raise ValueError('no node %s in cluster %s' % (wanted, cluster_id))
+        node = found[0]
+        node.update({'state': state, 'node_status': 'NotReady', '_timeline': [],
+                     'error_message': 'NodeNotReady: the kubelet stopped posting node status'})
+        app.db.put('node', node['instance_id'], node)
+        return app.strip(node)
+
+
 def docs(app, data, rest):
     with app.db.transaction():
         return {'docs': app.db.list(rest)}
@@ -95,6 +115,7 @@ ROUTES = {
     ('PUT', 'config'): set_config,
     ('GET', 'instances'): free_instances,
     ('POST', 'instances'): declare_instances,
+    ('POST', 'nodes/fail'): fail_node,
     ('GET', 'docs/'): docs,
 }
 
