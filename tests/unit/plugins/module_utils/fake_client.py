@@ -243,11 +243,13 @@ class FakeAck(object):
     def wait(self):
         return bool(self.params.get('wait', False))
 
-    def hide(self, values, what, hint):
+    def hide(self, values, what=None, hint=''):
+        """Records the values a real task would mask (and, with what, the warning it would give)."""
         values = [v for v in values if v]
         if values:
             self.hidden.extend(values)
-            self.warn('the %s carries credentials: they are masked%s' % (what, hint))
+            if what:
+                self.warn('the %s carries credentials: they are masked%s' % (what, hint))
 
     def warn(self, msg):
         self.warnings.append(msg)

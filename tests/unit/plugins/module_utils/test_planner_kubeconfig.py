@@ -1,0 +1,152 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""KubeconfigPlanner against a captured kubeconfig answer and files in tmp_path: first write, nothing to do, merge,
+context removal, refusals. Its writes are file writes: there is no lost answer to recheck."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import stat
+
+import pytest
+import yaml
+
+from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
+from ansible_collections.alicloud.ack.plugins.module_utils._kubeconfig import KubeconfigPlanner
+from ansible_collections.alicloud.ack.plugins.module_utils._plan import execute
+from ansible_collections.alicloud.ack.tests.unit.plugins.module_utils.fake_client import (
+    FakeAck,
+    FakeClient,
+    answer,
+    error,
+)
+
+CID = answer('DescribeClusterDetail.running')['cluster_id']
+KUBE = answer('DescribeClusterUserKubeconfig')
+API = yaml.safe_load(KUBE['config'])
+SERVER = API['clusters'][0]['cluster']['server']
+KEY = API['users'][0]['user']['client-key-data']
+OTHER = {'apiVersion': 'v1', 'kind': 'Config', 'preferences': {}, 'current-context': 'other',
+         'clusters': [{'name': 'other', 'cluster': {'server': 'https://10.0.0.1:6443'}}],
+         'users': [{'name': 'other', 'user': {'token': 'other-token'}}],
+         'contexts': [{'name': 'other', 'context': {'cluster': 'other', 'user': 'other'}}]}
+
+
+def cluster():
+    client = FakeClient()
+    client.on('DescribeClusterDetail', CID, answer='DescribeClusterDetail.running')
+    client.on('DescribeClusterUserKubeconfig', CID, answer='DescribeClusterUserKubeconfig')
+    return client
+
+
+def write(path, data, mode=0o600):
+    path.write_text(yaml.safe_dump(data))
+    os.chmod(str(path), mode)
+
+
+def mode_of(path):
+    return stat.S_IMODE(os.stat(str(path)).st_mode)
+
+
+def test_the_first_write_makes_a_private_file_with_one_context(tmp_path):
+    path = tmp_path / 'kube' / 'config'
+    client = cluster()
+    ack = FakeAck('ack_kubeconfig', client, cluster_id=CID, path=str(path))
+    plan = KubeconfigPlanner(ack).plan()
+    assert [s.label for s in plan.steps] == ['write %s' % path] and not path.exists()
+    assert plan.before == {}
+    assert plan.after == {'current-context': 'web', 'contexts': {'web': {'cluster': 'web', 'user': 'web',
+                                                                         'server': SERVER}}}
+    assert KEY in ack.hidden
+    result = execute(ack, plan)
+    assert result['kubeconfig'] == dict(path=str(path), context_name='web', server=SERVER,
+                                        expiration=KUBE['expiration'], merge=True)
+    assert mode_of(path) == 0o600 and mode_of(path.parent) == 0o700
+    written = yaml.safe_load(path.read_text())
+    assert written['current-context'] == 'web' and written['users'] == [{'name': 'web', 'user': API['users'][0]['user']}]
+    assert client.operations() == ['DescribeClusterDetail', 'DescribeClusterUserKubeconfig']
+    assert client.calls[1].query == {}
+
+
+def test_a_file_already_as_wanted_plans_nothing_and_is_not_touched(tmp_path):
+    path = tmp_path / 'config'
+    first = FakeAck('ack_kubeconfig', cluster(), cluster_id=CID, path=str(path))
+    execute(first, KubeconfigPlanner(first).plan())
+    before = (path.read_text(), os.stat(str(path)).st_mtime_ns)
+    client = cluster()
+    ack = FakeAck('ack_kubeconfig', client, cluster_id=CID, path=str(path))
+    plan = KubeconfigPlanner(ack).plan()
+    assert plan.steps == [] and plan.before == plan.after
+    assert execute(ack, plan)['changed'] is False
+    assert (path.read_text(), os.stat(str(path)).st_mtime_ns) == before
+    assert client.operations() == ['DescribeClusterDetail', 'DescribeClusterUserKubeconfig']
+
+
+@pytest.mark.parametrize('switch, current', [(True, 'api'), (False, 'other')])
+def test_merge_keeps_the_other_contexts_and_the_file_mode(tmp_path, switch, current):
+    path = tmp_path / 'config'
+    write(path, OTHER, 0o640)
+    client = cluster()
+    ack = FakeAck('ack_kubeconfig', client, cluster_id=CID, path=str(path), context_name='api',
+                  set_current_context=switch, temporary_duration_minutes=60)
+    plan = KubeconfigPlanner(ack).plan()
+    assert plan.before == {'current-context': 'other', 'contexts': {'other': {
+        'cluster': 'other', 'user': 'other', 'server': 'https://10.0.0.1:6443'}}}
+    assert sorted(plan.after['contexts']) == ['api', 'other'] and plan.after['current-context'] == current
+    execute(ack, plan)
+    written = yaml.safe_load(path.read_text())
+    assert [c['name'] for c in written['contexts']] == ['other', 'api'] and written['current-context'] == current
+    assert written['users'][0] == OTHER['users'][0] and mode_of(path) == 0o640
+    assert client.calls[1].query == {'TemporaryDurationMinutes': '60'}
+
+
+def test_check_mode_writes_no_file(tmp_path):
+    path = tmp_path / 'config'
+    ack = FakeAck('ack_kubeconfig', cluster(), check_mode=True, cluster_id=CID, path=str(path))
+    result = execute(ack, KubeconfigPlanner(ack).plan())
+    assert result['changed'] and not path.exists()
+
+
+def test_absent_by_context_name_removes_it_without_any_call(tmp_path):
+    path = tmp_path / 'config'
+    first = FakeAck('ack_kubeconfig', cluster(), cluster_id=CID, path=str(path), context_name='web')
+    write(path, OTHER)
+    execute(first, KubeconfigPlanner(first).plan())
+    client = FakeClient()
+    ack = FakeAck('ack_kubeconfig', client, context_name='web', name='web', path=str(path), state='absent')
+    plan = KubeconfigPlanner(ack).plan()
+    assert [s.label for s in plan.steps] == ['remove context web from %s' % path]
+    assert plan.after == {'current-context': '', 'contexts': {'other': {
+        'cluster': 'other', 'user': 'other', 'server': 'https://10.0.0.1:6443'}}}
+    execute(ack, plan)
+    assert yaml.safe_load(path.read_text()) == dict(OTHER, **{'current-context': ''})
+    assert client.calls == []
+    again = FakeAck('ack_kubeconfig', client, name='web', path=str(path), state='absent')
+    assert KubeconfigPlanner(again).plan().steps == [] and client.calls == []
+
+
+def test_a_duration_out_of_range_is_refused_before_any_call(tmp_path):
+    client = cluster()
+    with pytest.raises(AckModuleError) as info:
+        KubeconfigPlanner(FakeAck('ack_kubeconfig', client, cluster_id=CID, path=str(tmp_path / 'config'),
+                                  temporary_duration_minutes=5))
+    assert info.value.msg == 'temporary_duration_minutes must be 15 to 4320, got 5' and client.calls == []
+
+
+def test_a_file_that_is_not_a_kubeconfig_is_refused_and_left_as_it_is(tmp_path):
+    path = tmp_path / 'config'
+    path.write_text('- a\n- b\n')
+    with pytest.raises(AckModuleError) as info:
+        KubeconfigPlanner(FakeAck('ack_kubeconfig', cluster(), cluster_id=CID, path=str(path))).plan()
+    assert info.value.msg == '%s is not a kubeconfig: a YAML mapping is expected' % path
+    assert path.read_text() == '- a\n- b\n'
+
+
+def test_a_cluster_that_does_not_exist_is_refused(tmp_path):
+    client = FakeClient()
+    client.on('DescribeClusterDetail', CID, answer=error('DescribeClusterDetail.ErrorClusterNotFound'))
+    with pytest.raises(AckModuleError) as info:
+        KubeconfigPlanner(FakeAck('ack_kubeconfig', client, cluster_id=CID, path=str(tmp_path / 'config'))).plan()
+    assert info.value.msg == 'cluster %s not found' % CID and info.value.extra['error']['code'] == 'ErrorClusterNotFound'
+    assert client.operations() == ['DescribeClusterDetail'] and not (tmp_path / 'config').exists()
