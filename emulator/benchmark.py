@@ -1,29 +1,31 @@
 #!/usr/bin/env python3
 """Benchmark of the ACK emulator: signed requests per second with an official SDK client (alibabacloud-cs20151215,
-keep-alive), beside trivial loopback HTTP servers measured with the same client in the same run.
+keep-alive), beside trivial loopback HTTP servers measured with the same clients in the same run.
 
 Not a timed test: it prints one table. It starts an emulator (``--time-scale 0``, a SQLite state file: WAL, one
-transaction per request; signatures and nonces checked) and two trivial servers that answer every request with the
-bytes the emulator gave for the same request: stdlib ``http.server`` (HTTP/1.1, keep-alive, TCP_NODELAY, one write
-per answer) and the emulator's own HTTP layer (``ack_emulator.server``) without the application. One client thread
-sends requests one after the other (``--concurrency`` for more). Each round runs the same request mix against every
-server, in rotating order, so the drifting load of a shared machine hits them all; a ratio is the median of the
-per-round ratios. CPU per request: the servers' threads from /proc/PID/task/*/schedstat, the client's thread_time.
+transaction per request; signatures and nonces checked) and two trivial servers (bench_servers.py) that answer
+every request with the bytes the emulator gave for the same request: stdlib ``http.server`` (HTTP/1.1, keep-alive,
+TCP_NODELAY, one write per answer) and the emulator's own HTTP layer (``ack_emulator.server``) without the
+application. Clients are processes (like Ansible's forks), each with one keep-alive connection per server, sending
+requests one after the other; every figure is measured with 1 and with 8 concurrent clients (``--concurrency``).
+Each round runs the same request mix against every server at every concurrency, in rotating order, so the drifting
+load of a shared machine hits them all; a ratio is the median of the per-round ratios. CPU per request: the servers'
+threads (and their children's) from /proc/PID/task/*/schedstat, the clients' thread_time. ``--candidates`` also
+measures WSGI server libraries serving the emulator's application and the fixed bytes (install them first).
 
-    python emulator/benchmark.py                        # 5 rounds x 1000 requests per server, 1 client thread, v3
-    python emulator/benchmark.py --rounds 9 --requests 2000 --scheme both --concurrency 2
+    python emulator/benchmark.py                        # 5 rounds x 1000 requests per server, 1 and 8 clients, v3
+    python emulator/benchmark.py --rounds 9 --requests 2000 --scheme both --concurrency 1,2,8
+    python emulator/benchmark.py --candidates waitress,cheroot,gunicorn
     python emulator/benchmark.py --url http://127.0.0.1:8470   # an emulator already running (demo key pair)
 """
 import argparse
-import http.server
 import json
 import os
-import socket
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from urllib.parse import urlsplit
 
@@ -43,76 +45,93 @@ LIST_PATH = '/api/v1/clusters'
 PAGE_SIZE = 10
 
 
-# -- the trivial reference servers (each in its own process, like the emulator) --------------------------------
-def serve_fixed(answers_file, stack):
-    """Answer ``GET /api/v1/clusters...`` and every other request with fixed bytes; print the port.
-    ``stack``: ``stdlib`` (http.server) or ``emulator`` (the emulator's own HTTP server, no application)."""
-    with open(answers_file, 'rb') as f:
-        answers = {k: v.encode('utf-8') for k, v in json.load(f).items()}
-    if stack == 'emulator':
-        from ack_emulator.server import Server
-
-        def app(environ, start_response):
-            body = answers['list' if environ['PATH_INFO'].startswith(LIST_PATH) else 'detail']
-            start_response('200 OK', [('Content-Type', 'application/json;charset=utf-8'),
-                                      ('Content-Length', str(len(body)))])
-            return [body]
-
-        server = Server(('127.0.0.1', 0), app)
-        print(server.server_address[1], flush=True)
-        server.serve_forever()
-        return
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = 'HTTP/1.1'
-
-        def setup(self):
-            super().setup()
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def do_GET(self):
-            length = int(self.headers.get('Content-Length') or 0)
-            if length:
-                self.rfile.read(length)
-            body = answers['list' if self.path.startswith(LIST_PATH) else 'detail']
-            self.wfile.write(b'HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=utf-8\r\n'
-                             b'Content-Length: %d\r\n\r\n%s' % (len(body), body))
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-    server.daemon_threads = True
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
+# -- servers and clients, each in a process of its own ----------------------------------------------------------
+def start_server(stack, mode, data, *extra):
+    """bench_servers.py serving ``mode`` ``fixed`` (``data``: the answers) or ``app`` (``data``: a state file,
+    ``extra``: the key pair)."""
+    path = data
+    if mode == 'fixed':
+        fd, path = tempfile.mkstemp(suffix='.json')
+        with os.fdopen(fd, 'w') as f:
+            json.dump({k: v.decode('utf-8') for k, v in data.items()}, f)
+    proc = subprocess.Popen([sys.executable, os.path.join(HERE, 'bench_servers.py'), stack, mode, path] + list(extra),
+                            stdout=subprocess.PIPE, text=True, process_group=0)
+    line = proc.stdout.readline()
+    if mode == 'fixed':
+        os.unlink(path)
+    if not line.strip().isdigit():
+        stop_server(proc)
+        raise SystemExit('%s server did not start (is it installed?)' % stack)
+    return proc, 'http://127.0.0.1:%d' % int(line)
 
 
-def start_fixed(answers, stack):
-    fd, path = tempfile.mkstemp(suffix='.json')
-    with os.fdopen(fd, 'w') as f:
-        json.dump({k: v.decode('utf-8') for k, v in answers.items()}, f)
-    proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), '--serve-fixed', path, '--stack', stack],
-                            stdout=subprocess.PIPE, text=True)
-    port = int(proc.stdout.readline())
-    os.unlink(path)
-    return proc, 'http://127.0.0.1:%d' % port
+def stop_server(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # its process group: gunicorn's worker too
+    except OSError:
+        pass
+    proc.wait(10)
 
 
-# -- measuring ----------------------------------------------------------------------------------------------
 def cpu_seconds(pid):
-    """CPU time of a process's live threads (Linux schedstat, in ns), or None. The servers measured keep their
-    connection threads for the whole run."""
+    """CPU time of a process's live threads and of its children's (Linux schedstat, in ns), or None. The servers
+    measured keep their connection threads for the whole run."""
     total = 0
     try:
-        for task in os.listdir('/proc/%d/task' % pid):
-            try:
-                with open('/proc/%d/task/%s/schedstat' % (pid, task)) as f:
-                    total += int(f.read().split()[0])
-            except (OSError, ValueError, IndexError):
-                pass
+        tasks = os.listdir('/proc/%d/task' % pid)
     except OSError:
         return None
-    return total / 1e9
+    for task in tasks:
+        try:
+            with open('/proc/%d/task/%s/schedstat' % (pid, task)) as f:
+                total += int(f.read().split()[0]) / 1e9
+            with open('/proc/%d/task/%s/children' % (pid, task)) as f:
+                total += sum(cpu_seconds(int(child)) or 0 for child in f.read().split())
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+class Clients:
+    """``n`` client processes (benchmark.py --client-worker), each with one SDK client (one keep-alive connection)
+    per server URL; ``run(target, total, c)`` has the first ``c`` of them send ``total`` requests between them."""
+
+    def __init__(self, n, key_id, secret, scheme):
+        self.procs = [subprocess.Popen([sys.executable, os.path.abspath(__file__), '--client-worker', scheme,
+                                        '--access-key-id', key_id, '--access-key-secret', secret],
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                      for _ in range(n)]
+
+    def run(self, target, total, c):
+        """(seconds, latencies in ms, errors, client CPU seconds)"""
+        procs = self.procs[:c]
+        start = time.perf_counter()
+        for i, proc in enumerate(procs):
+            share = total // c + (i < total % c)
+            proc.stdin.write(json.dumps({'url': target.url, 'ids': target.ids, 'n': share}) + '\n')
+            proc.stdin.flush()
+        got = [json.loads(proc.stdout.readline()) for proc in procs]
+        seconds = time.perf_counter() - start
+        return (seconds, [ms for g in got for ms in g['latencies']], [e for g in got for e in g['errors']],
+                sum(g['cpu'] for g in got))
+
+    def close(self):
+        for proc in self.procs:
+            proc.stdin.close()
+            proc.wait(10)
+
+
+def client_worker(key_id, secret, scheme):
+    """Answers each line ``{url, ids, n}`` on stdin with ``{latencies, errors, cpu}`` once the requests are sent."""
+    clients = {}
+    for line in sys.stdin:
+        job = json.loads(line)
+        if job['url'] not in clients:
+            clients[job['url']] = sdk_client(job['url'], key_id, secret, scheme)
+        cpu0 = time.thread_time()
+        latencies, errors = send_mix(clients[job['url']], job['ids'], job['n'])
+        print(json.dumps({'latencies': latencies, 'errors': [repr(e)[:300] for e in errors],
+                          'cpu': time.thread_time() - cpu0}), flush=True)
 
 
 def sdk_client(url, key_id, secret, scheme):
@@ -125,43 +144,37 @@ def sdk_client(url, key_id, secret, scheme):
     return Client(Config(**kw))
 
 
-def send_mix(clients, cluster_ids, total):
-    """``total`` requests from one thread per client: 3/4 DescribeClusterDetail, 1/4 DescribeClustersV1.
-    Returns (seconds, latencies in ms, errors, client CPU seconds)."""
+def send_mix(client, cluster_ids, total):
+    """``total`` requests one after the other: 3/4 DescribeClusterDetail, 1/4 DescribeClustersV1.
+    Returns (latencies in ms, errors)."""
     from alibabacloud_cs20151215.models import DescribeClustersV1Request
-    latencies, errors, cpu = [], [], []
-    lock = threading.Lock()
-    counter = iter(range(total))
+    latencies, errors = [], []
+    for i in range(total):
+        t0 = time.perf_counter()
+        try:
+            if i % 4 == 3:
+                client.describe_clusters_v1(DescribeClustersV1Request(page_size=PAGE_SIZE))
+            else:
+                client.describe_cluster_detail(cluster_ids[i % len(cluster_ids)])
+        except Exception as e:  # pylint: disable=broad-except
+            errors.append(e)
+        latencies.append((time.perf_counter() - t0) * 1000.0)
+    return latencies, errors
 
-    def worker(client):
-        mine = []
-        cpu0 = time.thread_time()
-        while True:
-            with lock:
-                i = next(counter, None)
-            if i is None:
-                break
-            t0 = time.perf_counter()
-            try:
-                if i % 4 == 3:
-                    client.describe_clusters_v1(DescribeClustersV1Request(page_size=PAGE_SIZE))
-                else:
-                    client.describe_cluster_detail(cluster_ids[i % len(cluster_ids)])
-            except Exception as e:  # pylint: disable=broad-except
-                with lock:
-                    errors.append(e)
-            mine.append((time.perf_counter() - t0) * 1000.0)
-        with lock:
-            latencies.extend(mine)
-            cpu.append(time.thread_time() - cpu0)
 
-    threads = [threading.Thread(target=worker, args=(c,)) for c in clients]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return time.perf_counter() - start, latencies, errors, sum(cpu)
+def seed(url, key_id, secret, count):
+    """Creates ``count`` clusters; returns their ids."""
+    client = SignedClient(url, key_id, secret)
+    stamp = '%x' % int(time.time())
+    ids = []
+    for i in range(count):
+        body = dict(BODY, name='bench-%s-%d' % (stamp, i), vpcid='vpc-bench%s%d' % (stamp, i))
+        answer = client.call('POST', '/clusters', body=body, action='CreateCluster')
+        if answer.status != 202:
+            raise SystemExit('CreateCluster failed: %r' % answer)
+        ids.append(answer.json['cluster_id'])
+    client.call('GET', '/clusters/' + ids[0], action='DescribeClusterDetail')  # settle the creates
+    return ids
 
 
 def percentile(sorted_values, p):
@@ -173,15 +186,17 @@ def percentile(sorted_values, p):
 
 
 class Target:
-    def __init__(self, name, url, pid):
-        self.name, self.url, self.pid = name, url, pid
+    """One server measured with ``clients`` clients at a time."""
+
+    def __init__(self, label, url, pid, ids, clients):
+        self.label, self.url, self.pid, self.ids, self.clients = label, url, pid, ids, clients
         self.rates, self.latencies, self.errors, self.cpu, self.client_cpu = [], [], [], [], []
 
-    def run(self, clients, cluster_ids, total):
+    def run(self, pool, total):
         c0 = cpu_seconds(self.pid) if self.pid else None
-        seconds, latencies, errors, client_cpu = send_mix(clients, cluster_ids, total)
-        self.client_cpu.append(client_cpu / total * 1e6)
+        seconds, latencies, errors, client_cpu = pool.run(self, total, self.clients)
         c1 = cpu_seconds(self.pid) if self.pid else None
+        self.client_cpu.append(client_cpu / total * 1e6)
         self.rates.append(total / seconds)
         self.latencies.extend(latencies)
         self.errors.extend(errors)
@@ -189,61 +204,106 @@ class Target:
             self.cpu.append((c1 - c0) / total * 1e6)
         return total / seconds
 
+    def p50(self):
+        return percentile(sorted(self.latencies), 50)
+
     def row(self):
-        lat = sorted(self.latencies)
         cpu = '%.0f' % statistics.median(self.cpu) if self.cpu else '-'
-        return (statistics.median(self.rates), min(self.rates), max(self.rates), percentile(lat, 50),
-                percentile(lat, 99), cpu, '%.0f' % statistics.median(self.client_cpu), len(self.errors))
+        return (self.label, statistics.median(self.rates), min(self.rates), max(self.rates), self.p50(),
+                percentile(sorted(self.latencies), 99), cpu, '%.0f' % statistics.median(self.client_cpu),
+                len(self.errors))
 
 
-def throughput(emulator_url, emulator_pid, key_id, secret, schemes, rounds, total, concurrency, cluster_ids):
+def ratio_row(label, a, b, p50=True):
+    """``a`` / ``b``: median, min and max of the per-round req/s ratios; p50 of ``b`` / p50 of ``a``."""
+    got = [x / y for x, y in zip(a.rates, b.rates)]
+    return (label, statistics.median(got), min(got), max(got), b.p50() / a.p50() if p50 else None)
+
+
+def throughput(emulator_url, emulator_pid, key_id, secret, schemes, rounds, total, concurrency, cluster_ids,
+               candidates=()):
     """Rows ``(label, req/s median, min, max, p50, p99, server CPU us/req, client CPU us/req, errors)`` and
-    ratio rows ``(label, median, min, max, p50 of the reference / p50 of the emulator)``. The labels are what
-    bench_modules.py looks for."""
+    ratio rows ``(label, median, min, max, p50 of the reference / p50 of the emulator or None)``, per number of
+    concurrent clients in ``concurrency`` (an int or a list; labels end with ", N clients" when N > 1). The
+    labels are what benchmarks/bench_modules.py looks for. ``candidates``: WSGI server libraries
+    (bench_servers.py) also measured, serving the emulator's application and fixed bytes."""
+    levels = sorted(set([concurrency] if isinstance(concurrency, int) else concurrency))
     signed = SignedClient(emulator_url, key_id, secret)
     answers = {'detail': signed.call('GET', '/clusters/' + cluster_ids[0], action='DescribeClusterDetail').raw,
                'list': signed.call('GET', LIST_PATH, {'page_size': PAGE_SIZE}, action='DescribeClustersV1').raw}
-    fixed = [start_fixed(answers, stack) for stack in ('stdlib', 'emulator')]
+    tmp = tempfile.TemporaryDirectory(prefix='ack-bench-servers-')
+    procs = []
+    servers = [('emulator', emulator_url, emulator_pid, cluster_ids)]
     rows = []
     try:
+        for stack, name in [('stdlib', 'trivial: stdlib http.server'), ('emulator', 'trivial: emulator HTTP layer')] \
+                + [(c, 'trivial: %s HTTP layer' % c) for c in candidates]:
+            proc, url = start_server(stack, 'fixed', answers)
+            procs.append(proc)
+            servers.append((name, url, proc.pid, cluster_ids))
+        for stack in candidates:
+            proc, url = start_server(stack, 'app', os.path.join(tmp.name, stack + '.db'), key_id, secret)
+            procs.append(proc)
+            servers.append(('candidate: emulator on %s' % stack, url, proc.pid, seed(url, key_id, secret, 5)))
         for scheme in schemes:
-            emu = Target('emulator', emulator_url, emulator_pid)
-            refs = [Target(stack, url, proc.pid) for stack, (proc, url) in zip(('stdlib', 'emulator'), fixed)]
-            targets = [emu] + refs
-            clients = {t: [sdk_client(t.url, key_id, secret, scheme) for _ in range(concurrency)] for t in targets}
-            for t in targets:  # warm up: connections, imports, caches
-                send_mix(clients[t], cluster_ids, 100 * concurrency)
-            ratios = [[] for _ in refs]
-            for r in range(rounds):
-                order = targets[r % len(targets):] + targets[:r % len(targets)]
-                got = {t: t.run(clients[t], cluster_ids, total) for t in order}
-                for i, ref in enumerate(refs):
-                    ratios[i].append(got[emu] / got[ref])
-            name = 'ACS3-HMAC-SHA256' if scheme == 'v3' else 'HMAC-SHA1'
-            rows.append(('emulator, %s' % name,) + emu.row())
-            rows.append(('trivial: stdlib http.server',) + refs[0].row())
-            rows.append(('trivial: emulator HTTP layer',) + refs[1].row())
-            for label, ref, got in (('ratio emulator / stdlib', refs[0], ratios[0]),
-                                    ('ratio emulator / HTTP layer', refs[1], ratios[1])):
-                p50 = percentile(sorted(ref.latencies), 50) / percentile(sorted(emu.latencies), 50)
-                rows.append((label, statistics.median(got), min(got), max(got), p50))
+            pool = Clients(max(levels), key_id, secret, scheme)
+            try:
+                rows += measure(pool, servers, levels, rounds, total, scheme)
+            finally:
+                pool.close()
     finally:
-        for proc, _ in fixed:
-            proc.kill()
-            proc.wait(10)
+        for proc in procs:
+            stop_server(proc)
+        tmp.cleanup()
+    return rows
+
+
+def measure(pool, servers, levels, rounds, total, scheme):
+    """Every round runs every server at every level, in rotating order (the drifting load of a shared machine
+    hits them all)."""
+    targets = {(name, c): Target(name if c == 1 else '%s, %d clients' % (name, c), url, pid, ids, c)
+               for name, url, pid, ids in servers for c in levels}
+    for name, url, pid, ids in servers:  # warm up: connections, imports, caches
+        pool.run(Target(name, url, pid, ids, max(levels)), 50 * max(levels), max(levels))
+    names = [s[0] for s in servers]
+    for r in range(rounds):
+        for c in levels if r % 2 == 0 else levels[::-1]:
+            for name in names[r % len(names):] + names[:r % len(names)]:
+                targets[name, c].run(pool, total)
+    emu = 'emulator'
+    targets[emu, 1].label = 'emulator, %s' % ('ACS3-HMAC-SHA256' if scheme == 'v3' else 'HMAC-SHA1')
+    for c in levels:
+        targets[emu, c].label = targets[emu, 1].label + ('' if c == 1 else ', %d clients' % c)
+    rows = [t.row() for t in targets.values()]
+    for c in levels:
+        suffix = '' if c == 1 else ', %d clients' % c
+        rows.append(ratio_row('ratio emulator / stdlib' + suffix, targets[emu, c],
+                              targets['trivial: stdlib http.server', c]))
+        rows.append(ratio_row('ratio emulator / HTTP layer' + suffix, targets[emu, c],
+                              targets['trivial: emulator HTTP layer', c]))
+        for name in names:
+            if name.startswith('candidate: '):
+                rows.append(ratio_row('ratio %s / stdlib%s' % (name.split()[-1], suffix), targets[name, c],
+                                      targets['trivial: stdlib http.server', c]))
+    for c in levels[1:]:
+        for name in names:
+            if name == emu or name.startswith('candidate: '):
+                rows.append(ratio_row('ratio %s %d clients / 1' % (name.split()[-1], c), targets[name, c],
+                                      targets[name, levels[0]], p50=False))
     return rows
 
 
 def print_table(rows):
     """Ratio rows: req/s ratio (median of the rounds, min-max) and, under p50, the inverse ratio of the p50s."""
-    line = '%-32s %8s %12s %7s %7s %11s %11s %6s'
+    line = '%-44s %8s %12s %7s %7s %11s %11s %6s'
     print(line % ('', 'req/s', 'min-max', 'p50 ms', 'p99 ms', 'server CPU', 'client CPU', 'errors'))
     print(line % ('', '', '', '', '', 'us/request', 'us/request', ''))
     for row in rows:
         if len(row) == 5:
-            print('%-32s %8.2f %12s %7.2f' % (row[0], row[1], '%.2f-%.2f' % (row[2], row[3]), row[4]))
+            p50 = '' if row[4] is None else '%7.2f' % row[4]
+            print('%-44s %8.2f %12s %s' % (row[0], row[1], '%.2f-%.2f' % (row[2], row[3]), p50))
         else:
-            print('%-32s %8.0f %12s %7.2f %7.2f %11s %11s %6d'
+            print('%-44s %8.0f %12s %7.2f %7.2f %11s %11s %6d'
                   % (row[0], row[1], '%.0f-%.0f' % (row[2], row[3]), row[4], row[5], row[6], row[7], row[8]))
 
 
@@ -254,17 +314,28 @@ def main(argv=None):
     p.add_argument('--access-key-secret', default=DEFAULT_ACCESS_KEY_SECRET)
     p.add_argument('--requests', type=int, default=1000, help='requests per server per round (default 1000)')
     p.add_argument('--rounds', type=int, default=5, help='rounds (default 5)')
-    p.add_argument('--concurrency', type=int, default=1, help='client threads, one connection each (default 1)')
+    p.add_argument('--concurrency', default='1,8',
+                   help='comma-separated numbers of concurrent clients, each a process with one keep-alive '
+                        'connection (default 1,8)')
     p.add_argument('--scheme', choices=('v2', 'v3', 'both'), default='v3',
                    help='signature: v3 ACS3-HMAC-SHA256 (the SDK default), v2 HMAC-SHA1, or both')
     p.add_argument('--clusters', type=int, default=5, help='clusters created first (default 5)')
-    p.add_argument('--serve-fixed', metavar='FILE', help=argparse.SUPPRESS)
-    p.add_argument('--stack', choices=('stdlib', 'emulator'), default='stdlib', help=argparse.SUPPRESS)
+    p.add_argument('--candidates', default='',
+                   help='comma-separated WSGI server libraries also measured (waitress, cheroot, gunicorn; '
+                        'installed apart)')
+    p.add_argument('--client-worker', choices=('v2', 'v3'), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    if args.serve_fixed:
-        return serve_fixed(args.serve_fixed, args.stack)
-    if not (1 <= args.requests <= 200000 and 1 <= args.rounds <= 100 and 1 <= args.concurrency <= 32):
+    if args.client_worker:
+        return client_worker(args.access_key_id, args.access_key_secret, args.client_worker)
+    try:
+        levels = [int(c) for c in args.concurrency.split(',')]
+    except ValueError:
+        p.error('--concurrency takes numbers: 1,8')
+    candidates = [c for c in args.candidates.split(',') if c]
+    if not (1 <= args.requests <= 200000 and 1 <= args.rounds <= 100 and all(1 <= c <= 32 for c in levels)):
         p.error('--requests must be 1..200000, --rounds 1..100 and --concurrency 1..32')
+    if set(candidates) - {'waitress', 'cheroot', 'gunicorn'}:
+        p.error('--candidates: waitress, cheroot, gunicorn')
 
     emulator = None
     url, pid = args.url, None
@@ -275,25 +346,19 @@ def main(argv=None):
         emulator.start()
         url, pid = emulator.url, emulator.proc.pid
     try:
-        setup = SignedClient(url, args.access_key_id, args.access_key_secret)
-        stamp = '%x' % int(time.time())
-        ids = []
-        for i in range(args.clusters):
-            body = dict(BODY, name='bench-%s-%d' % (stamp, i), vpcid='vpc-bench%s%d' % (stamp, i))
-            answer = setup.call('POST', '/clusters', body=body, action='CreateCluster')
-            if answer.status != 202:
-                raise SystemExit('CreateCluster failed: %r' % answer)
-            ids.append(answer.json['cluster_id'])
-        setup.call('GET', '/clusters/' + ids[0], action='DescribeClusterDetail')  # settle the creates
+        ids = seed(url, args.access_key_id, args.access_key_secret, args.clusters)
         schemes = ['v3', 'v2'] if args.scheme == 'both' else [args.scheme]
         from importlib.metadata import version
-        print('Emulator throughput (%s): official SDK alibabacloud-cs20151215 %s, %d client thread(s), keep-alive'
-              % ('SQLite state file, WAL' if emulator else url, version('alibabacloud-cs20151215'), args.concurrency))
+        print('Emulator throughput (%s): official SDK alibabacloud-cs20151215 %s, %s concurrent client(s) (one '
+              'process and one keep-alive connection each, requests one after the other)'
+              % ('SQLite state file, WAL' if emulator else url, version('alibabacloud-cs20151215'),
+                 ' and '.join(map(str, levels))))
         print('%d rounds x %d requests per server; 3/4 DescribeClusterDetail, 1/4 DescribeClustersV1 (%d clusters); '
-              '%d cores shared by client and servers; Python %s'
+              '%d cores shared by clients and servers; Python %s'
               % (args.rounds, args.requests, args.clusters, os.cpu_count() or 0, sys.version.split()[0]))
         print_table(throughput(url, pid, args.access_key_id, args.access_key_secret, schemes, args.rounds,
-                               args.requests, args.concurrency, ids))
+                               args.requests, levels, ids, candidates))
+        setup = SignedClient(url, args.access_key_id, args.access_key_secret)
         for cid in ids:
             setup.call('DELETE', '/clusters/' + cid, action='DeleteCluster')
     finally:
