@@ -153,3 +153,112 @@ attributes:
     support: none
     description: Nothing changes.
 '''
+
+    # Options of the worker nodes a task creates (module_utils/_worker_options.py): ack_cluster, ack_nodes.
+    WORKER = r'''
+options:
+  worker_instance_types:
+    description:
+      - ECS instance types of the worker nodes the task creates.
+      - On a sandboxed-container cluster, bare metal types that run sandboxed containers, V(ecs.ebmg5s.24xlarge) or
+        V(ecs.ebmc5s.24xlarge); nodes added to an existing cluster may also be V(ecs.ebmgn6i.24xlarge) (the API
+        reference lists it for ScaleOutCluster, not for CreateCluster).
+    type: list
+    elements: str
+  worker_system_disk_category:
+    description:
+      - System disk category of the worker nodes, for example V(cloud_essd).
+    type: str
+  worker_system_disk_size:
+    description:
+      - System disk size of the worker nodes, in GiB.
+    type: int
+  worker_data_disks:
+    description:
+      - Data disks of the worker nodes.
+      - On a sandboxed-container cluster required, each of at least 200 GiB.
+    type: list
+    elements: dict
+    suboptions:
+      category:
+        description: Disk category, for example V(cloud_essd). Not set, the API's default, V(cloud_efficiency).
+        type: str
+      size:
+        description: Size in GiB.
+        type: int
+        required: true
+      encrypted:
+        description: Encrypt the disk.
+        type: bool
+      performance_level:
+        description: Performance level of an ESSD, for example V(PL1).
+        type: str
+  worker_instance_charge_type:
+    description:
+      - Billing method of the worker nodes.
+    type: str
+    choices: [PrePaid, PostPaid]
+  worker_period:
+    description:
+      - Subscription duration of the worker nodes, in O(worker_period_unit), with
+        O(worker_instance_charge_type=PrePaid).
+    type: int
+  worker_period_unit:
+    description:
+      - Unit of O(worker_period).
+    type: str
+    choices: [Month, Week]
+  worker_auto_renew:
+    description:
+      - Renew the subscription of the worker nodes automatically.
+    type: bool
+  worker_auto_renew_period:
+    description:
+      - Auto-renewal period of the worker nodes.
+    type: int
+  key_pair:
+    description:
+      - Name of the key pair to log on to the nodes. Mutually exclusive with O(login_password).
+    type: str
+  login_password:
+    description:
+      - Password to log on to the nodes, 8 to 30 characters with three kinds of upper case letters, lower case
+        letters, digits and special characters. Mutually exclusive with O(key_pair). Never logged or returned.
+    type: str
+    aliases: [password]
+  cpu_policy:
+    description:
+      - CPU policy of the kubelet of the nodes.
+    type: str
+    choices: [none, static]
+  cloud_monitor_flags:
+    description:
+      - Install the CloudMonitor agent on the nodes.
+    type: bool
+  image_id:
+    description:
+      - Custom image of the nodes.
+    type: str
+  user_data:
+    description:
+      - User data run on the nodes at start.
+    type: str
+  taints:
+    description:
+      - Kubernetes taints of the nodes.
+    type: list
+    elements: dict
+    suboptions:
+      key:
+        description: Taint key.
+        type: str
+        required: true
+      value:
+        description: Taint value.
+        type: str
+      effect:
+        description: Taint effect.
+        type: str
+        choices: [NoSchedule, NoExecute, PreferNoSchedule]
+        default: NoSchedule
+'''

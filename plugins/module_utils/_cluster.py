@@ -29,10 +29,14 @@ from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._tags import dict_to_tags, is_system, merge_tags, tags_to_dict
 from ansible_collections.alicloud.ack.plugins.module_utils._waiter import task_done
+from ansible_collections.alicloud.ack.plugins.module_utils._worker_options import (
+    SANDBOX_CREATE_INSTANCE_TYPES,
+    SANDBOX_MIN_DATA_DISK,
+    WORKER_ARGSPEC,
+)
 
 CLUSTER_TYPES = ['Kubernetes', 'ManagedKubernetes', 'Ask']
 SANDBOX_RUNTIME = 'Sandboxed-Container.runv'
-SANDBOX_INSTANCE_TYPES = ('ecs.ebmg5s.24xlarge', 'ecs.ebmc5s.24xlarge')
 # What CreateCluster requires per kind of cluster (reference 7.1.1 to 7.1.5); tuples are alternatives.
 REQUIRED = dict(
     dedicated=['snat_entry', 'master_system_disk_category', 'master_system_disk_size', 'num_of_nodes',
@@ -64,12 +68,8 @@ def cluster_kind(params):
     return 'managed'
 
 
-_DISK = dict(category=dict(type='str', required=True), size=dict(type='int', required=True),
-             encrypted=dict(type='bool'), performance_level=dict(type='str'))
 _ADDON = dict(name=dict(type='str', required=True), version=dict(type='str'), config=dict(type='str'),
               disabled=dict(type='bool'))
-_TAINT = dict(key=dict(type='str', required=True, no_log=False), value=dict(type='str'),
-              effect=dict(type='str', choices=['NoSchedule', 'NoExecute', 'PreferNoSchedule'], default='NoSchedule'))
 _RUNTIME = dict(name=dict(type='str', required=True), version=dict(type='str'))
 
 # Options sent only by CreateCluster: {option: argspec}. API name = option name unless in API_NAMES.
@@ -96,8 +96,6 @@ CREATE_ONLY = dict(
     endpoint_public_access=dict(type='bool'),
     private_zone=dict(type='bool'),
     service_discovery_types=dict(type='list', elements='str'),
-    key_pair=dict(type='str', no_log=False),
-    login_password=dict(type='str', no_log=True),
     master_count=dict(type='int', choices=[3, 5]),
     master_instance_types=dict(type='list', elements='str'),
     master_system_disk_category=dict(type='str'),
@@ -108,27 +106,14 @@ CREATE_ONLY = dict(
     master_auto_renew=dict(type='bool'),
     master_auto_renew_period=dict(type='int'),
     num_of_nodes=dict(type='int'),
-    worker_instance_types=dict(type='list', elements='str'),
-    worker_system_disk_category=dict(type='str'),
-    worker_system_disk_size=dict(type='int'),
-    worker_data_disks=dict(type='list', elements='dict', options=_DISK),
-    worker_instance_charge_type=dict(type='str', choices=['PrePaid', 'PostPaid']),
-    worker_period=dict(type='int'),
-    worker_period_unit=dict(type='str', choices=['Month', 'Week']),
-    worker_auto_renew=dict(type='bool'),
-    worker_auto_renew_period=dict(type='int'),
-    cloud_monitor_flags=dict(type='bool'),
-    cpu_policy=dict(type='str', choices=['none', 'static']),
     runtime=dict(type='dict', options=_RUNTIME),
     platform=dict(type='str'),
     os_type=dict(type='str'),
-    image_id=dict(type='str'),
-    user_data=dict(type='str'),
     addons=dict(type='list', elements='dict', options=_ADDON),
-    taints=dict(type='list', elements='dict', options=_TAINT),
     timeout_mins=dict(type='int'),
     disable_rollback=dict(type='bool'),
 )
+CREATE_ONLY.update(WORKER_ARGSPEC)  # the options of the nodes created with the cluster (_worker_options.py)
 API_NAMES = dict(vpc_id='vpcid', cluster_profile='profile')
 
 # Options ModifyCluster changes in place.
@@ -332,7 +317,8 @@ class ClusterPlanner(object):
         for option in ('worker_system_disk_size', 'master_system_disk_size'):
             check_range(option, p[option], 40, 500, ' GiB')
         for disk in p['worker_data_disks'] or []:
-            check_range('worker_data_disks size', disk['size'], 200 if kind == 'sandboxed' else 20, 32768, ' GiB')
+            least = SANDBOX_MIN_DATA_DISK if kind == 'sandboxed' else 20
+            check_range('worker_data_disks size', disk['size'], least, 32768, ' GiB')
         check_range('node_cidr_mask', p['node_cidr_mask'], 24, 28)
         for prefix in ('worker', 'master'):
             check_period(p, prefix)
@@ -341,10 +327,10 @@ class ClusterPlanner(object):
         if container and service and container.overlaps(service):
             raise AckModuleError('container_cidr %s overlaps service_cidr %s' % (p['container_cidr'], p['service_cidr']))
         if kind == 'sandboxed':
-            odd = [t for t in p['worker_instance_types'] or [] if t not in SANDBOX_INSTANCE_TYPES]
+            odd = [t for t in p['worker_instance_types'] or [] if t not in SANDBOX_CREATE_INSTANCE_TYPES]
             if odd:
                 raise AckModuleError('sandboxed containers run only on %s, not %s' % (
-                    ', '.join(SANDBOX_INSTANCE_TYPES), ', '.join(odd)))
+                    ', '.join(SANDBOX_CREATE_INSTANCE_TYPES), ', '.join(odd)))
         others = [c for c in find_clusters(self.client, name=p['name']) if c.get('cluster_type') != p['cluster_type']]
         if others:
             raise AckModuleError('a cluster named %r already exists with cluster_type %s (%s); names are unique in a '

@@ -30,46 +30,29 @@ from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._tags import dict_to_tags
 from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Condition, task_done
+from ansible_collections.alicloud.ack.plugins.module_utils._worker_options import (
+    SANDBOX_INSTANCE_TYPES,
+    SANDBOX_MIN_DATA_DISK,
+    WORKER_ARGSPEC,
+)
 
 PAGE_SIZE = 100
 MAX_SCALE_OUT = 500   # ScaleOutCluster: count 1 to 500 per call
 MAX_ATTACH = 100      # AttachInstances: instances per call
 GONE_STATES = ('removing', 'released', 'deleting')  # nodes on their way out do not count
-SANDBOX_TYPES = ('ecs.ebmg5s.24xlarge', 'ecs.ebmc5s.24xlarge', 'ecs.ebmgn6i.24xlarge')
-SANDBOX_MIN_DISK = 200
 ENS_PERIODS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 12)
-
-_DISK = dict(category=dict(type='str'), size=dict(type='int', required=True), encrypted=dict(type='bool'),
-             performance_level=dict(type='str'))
-_TAINT = dict(key=dict(type='str', required=True, no_log=False), value=dict(type='str'),
-              effect=dict(type='str', choices=['NoSchedule', 'NoExecute', 'PreferNoSchedule'], default='NoSchedule'))
 
 # Options of new nodes (ScaleOutCluster; the API's name unless renamed by the kind's body below).
 NEW_NODE = dict(
-    worker_instance_types=dict(type='list', elements='str'),
-    worker_system_disk_category=dict(type='str'),
-    worker_system_disk_size=dict(type='int'),
-    worker_data_disks=dict(type='list', elements='dict', options=_DISK),
     vswitch_ids=dict(type='list', elements='str'),
-    worker_instance_charge_type=dict(type='str', choices=['PrePaid', 'PostPaid']),
-    worker_period=dict(type='int'),
-    worker_period_unit=dict(type='str', choices=['Month', 'Week']),
-    worker_auto_renew=dict(type='bool'),
-    worker_auto_renew_period=dict(type='int'),
-    key_pair=dict(type='str', no_log=False),
-    login_password=dict(type='str', no_log=True, aliases=['password']),
-    cpu_policy=dict(type='str', choices=['none', 'static']),
-    cloud_monitor_flags=dict(type='bool'),
-    image_id=dict(type='str'),
-    user_data=dict(type='str'),
     tags=dict(type='dict'),
-    taints=dict(type='list', elements='dict', options=_TAINT),
-    disable_rollback=dict(type='bool'),
     is_edge_worker=dict(type='bool'),
     ens_region_id=dict(type='str'),
     ens_internet_charge_type=dict(type='str', choices=['BandwidthByDay', 'BandwidthByMonth']),
     timeout_mins=dict(type='int'),
+    disable_rollback=dict(type='bool'),
 )
+NEW_NODE.update(WORKER_ARGSPEC)  # the options every module that creates nodes shares (_worker_options.py)
 ARGSPEC = dict(REF_ARGSPEC)
 ARGSPEC.update(
     state=dict(type='str', choices=['present', 'absent'], default='present'),
@@ -275,14 +258,14 @@ class NodesPlanner(object):
             refuse_options(p, ENS_ONLY, 'the ECS nodes of cluster %s (they are ENS options of edge clusters)'
                            % cluster_id)
         if kind == 'sandboxed':
-            wrong = [t for t in p['worker_instance_types'] or [] if t not in SANDBOX_TYPES]
+            wrong = [t for t in p['worker_instance_types'] or [] if t not in SANDBOX_INSTANCE_TYPES]
             if wrong:
                 raise AckModuleError('worker_instance_types: %s cannot run sandboxed containers (cluster %s); use %s'
-                                     % (', '.join(wrong), cluster_id, ', '.join(SANDBOX_TYPES)))
+                                     % (', '.join(wrong), cluster_id, ', '.join(SANDBOX_INSTANCE_TYPES)))
             disks = p['worker_data_disks'] or []
-            if disks and disks[0]['size'] < SANDBOX_MIN_DISK:
+            if disks and disks[0]['size'] < SANDBOX_MIN_DATA_DISK:
                 raise AckModuleError('worker_data_disks: sandboxed-container nodes need a data disk of at least %d '
-                                     'GiB, got %d' % (SANDBOX_MIN_DISK, disks[0]['size']))
+                                     'GiB, got %d' % (SANDBOX_MIN_DATA_DISK, disks[0]['size']))
         if scale_out:
             check_required(p, REQUIRED[kind], 'to scale out cluster %s (%s nodes)' % (
                 cluster_id, dict(ecs='ECS', edge='ENS', sandboxed='sandboxed-container')[kind]))

@@ -21,6 +21,7 @@ author:
 extends_documentation_fragment:
   - alicloud.ack.ack
   - alicloud.ack.ack.WAIT
+  - alicloud.ack.ack.WORKER
 attributes:
   check_mode:
     support: full
@@ -145,15 +146,6 @@ options:
       - Service discovery types of a serverless cluster, for example V(PrivateZone).
     type: list
     elements: str
-  key_pair:
-    description:
-      - Name of the key pair for node logon. Mutually exclusive with O(login_password).
-    type: str
-  login_password:
-    description:
-      - Password for node logon, 8 to 30 characters with three kinds of upper case, lower case, digits and special
-        characters. Mutually exclusive with O(key_pair). Never logged or returned.
-    type: str
   master_count:
     description:
       - Number of master nodes of a dedicated cluster.
@@ -198,70 +190,6 @@ options:
     description:
       - Number of worker nodes to create with the cluster. Use C(alicloud.ack.ack_nodes) to scale later.
     type: int
-  worker_instance_types:
-    description:
-      - ECS instance types of the worker nodes.
-    type: list
-    elements: str
-  worker_system_disk_category:
-    description:
-      - System disk category of the worker nodes.
-    type: str
-  worker_system_disk_size:
-    description:
-      - System disk size of the worker nodes, in GiB.
-    type: int
-  worker_data_disks:
-    description:
-      - Data disks of the worker nodes.
-    type: list
-    elements: dict
-    suboptions:
-      category:
-        description: Disk category, for example V(cloud_essd).
-        type: str
-        required: true
-      size:
-        description: Size in GiB.
-        type: int
-        required: true
-      encrypted:
-        description: Encrypt the disk.
-        type: bool
-      performance_level:
-        description: Performance level of an ESSD.
-        type: str
-  worker_instance_charge_type:
-    description:
-      - Billing method of the worker nodes.
-    type: str
-    choices: [PrePaid, PostPaid]
-  worker_period:
-    description:
-      - Subscription duration of the worker nodes.
-    type: int
-  worker_period_unit:
-    description:
-      - Unit of O(worker_period).
-    type: str
-    choices: [Month, Week]
-  worker_auto_renew:
-    description:
-      - Renew the worker nodes automatically.
-    type: bool
-  worker_auto_renew_period:
-    description:
-      - Auto-renewal period of the worker nodes.
-    type: int
-  cloud_monitor_flags:
-    description:
-      - Install the CloudMonitor agent on the nodes.
-    type: bool
-  cpu_policy:
-    description:
-      - CPU policy of the kubelet.
-    type: str
-    choices: [none, static]
   runtime:
     description:
       - Container runtime, for example C(containerd) or C(Sandboxed-Container.runv) for a sandboxed cluster.
@@ -282,14 +210,6 @@ options:
     description:
       - Node operating system type, V(Linux) or V(Windows).
     type: str
-  image_id:
-    description:
-      - Custom node image.
-    type: str
-  user_data:
-    description:
-      - User data run on the nodes at start.
-    type: str
   addons:
     description:
       - Add-ons to install with the cluster. Use C(alicloud.ack.ack_addon) to manage them later.
@@ -309,24 +229,6 @@ options:
       disabled:
         description: Do not install this default add-on.
         type: bool
-  taints:
-    description:
-      - Taints of the worker nodes.
-    type: list
-    elements: dict
-    suboptions:
-      key:
-        description: Taint key.
-        type: str
-        required: true
-      value:
-        description: Taint value.
-        type: str
-      effect:
-        description: Taint effect.
-        type: str
-        choices: [NoSchedule, NoExecute, PreferNoSchedule]
-        default: NoSchedule
   timeout_mins:
     description:
       - Minutes the service allows the creation to take.

@@ -34,6 +34,7 @@ extends_documentation_fragment:
   - alicloud.ack.ack
   - alicloud.ack.ack.CLUSTER
   - alicloud.ack.ack.WAIT
+  - alicloud.ack.ack.WORKER
 attributes:
   check_mode:
     support: full
@@ -90,120 +91,15 @@ options:
     description:
       - Keep the names of the attached instances.
     type: bool
-  worker_instance_types:
-    description:
-      - Instance types of new nodes. Required to scale out.
-      - On an edge cluster, one ENS instance type (C(ens.*)); on a sandboxed-container cluster, a bare metal type
-        that runs sandboxed containers (V(ecs.ebmg5s.24xlarge), V(ecs.ebmc5s.24xlarge), V(ecs.ebmgn6i.24xlarge)).
-    type: list
-    elements: str
-  worker_system_disk_category:
-    description:
-      - System disk category of new nodes (not for ENS nodes).
-    type: str
-  worker_system_disk_size:
-    description:
-      - System disk size of new nodes, in GiB. ENS nodes (required there) take 20 to 100 in steps of 10.
-    type: int
-  worker_data_disks:
-    description:
-      - Data disks of new nodes.
-      - On a sandboxed-container cluster required, and the first disk must be at least 200 GiB.
-      - On an edge cluster at most one, given by its size only (0, or 20 to 200 GiB in steps of 10).
-    type: list
-    elements: dict
-    suboptions:
-      category:
-        description: Disk category, such as V(cloud_essd).
-        type: str
-      size:
-        description: Size in GiB.
-        type: int
-        required: true
-      encrypted:
-        description: Encrypt the disk.
-        type: bool
-      performance_level:
-        description: Performance level of an ESSD disk.
-        type: str
   vswitch_ids:
     description:
       - vSwitches of new ECS nodes (one to three). Required on a sandboxed-container cluster.
     type: list
     elements: str
-  worker_instance_charge_type:
-    description:
-      - Billing method of new ECS nodes.
-    type: str
-    choices: [PrePaid, PostPaid]
-  worker_period:
-    description:
-      - Subscription period of new nodes. For ENS nodes (required there) in months, one of 1 to 9 or 12.
-    type: int
-  worker_period_unit:
-    description:
-      - Unit of O(worker_period) for new ECS nodes.
-    type: str
-    choices: [Month, Week]
-  worker_auto_renew:
-    description:
-      - Renew the subscription of new nodes automatically.
-    type: bool
-  worker_auto_renew_period:
-    description:
-      - Auto-renewal period of new nodes.
-    type: int
-  key_pair:
-    description:
-      - Key pair of new and attached ECS nodes. Mutually exclusive with O(login_password).
-    type: str
-  login_password:
-    description:
-      - Login password of new and attached nodes (8 to 30 characters of three kinds). Mutually exclusive with
-        O(key_pair). Required for new ENS nodes.
-      - Sent as C(login_password) to ScaleOutCluster and as C(password) to AttachInstances.
-    type: str
-    aliases: [password]
-  cpu_policy:
-    description:
-      - CPU policy of the kubelet of new and attached ECS nodes.
-    type: str
-    choices: [none, static]
-  cloud_monitor_flags:
-    description:
-      - Install the CloudMonitor agent on new ECS nodes.
-    type: bool
-  image_id:
-    description:
-      - Image of new nodes (for ENS nodes the API's C(worker_image_id), required there). Not used for attached
-        instances, which keep their system.
-    type: str
-  user_data:
-    description:
-      - User data of new ECS nodes.
-    type: str
   tags:
     description:
       - Tags of new and attached ECS nodes.
     type: dict
-  taints:
-    description:
-      - Kubernetes taints of new ECS nodes.
-    type: list
-    elements: dict
-    suboptions:
-      key:
-        description: Taint key.
-        type: str
-        required: true
-      value:
-        description: Taint value.
-        type: str
-      effect:
-        description: Taint effect.
-        type: str
-        choices: [NoSchedule, NoExecute, PreferNoSchedule]
-        default: NoSchedule
   disable_rollback:
     description:
       - Keep the resources of a scale-out that fails (V(true), the API's default), or release them.
@@ -231,6 +127,18 @@ notes:
     removing nodes) is waited for first. One O(wait_timeout) bounds the whole task.
   - With O(wait=false) the task returns once the last call is accepted; a re-run counts the nodes being added as
     present.
+  - A scale-out with ECS nodes needs O(worker_instance_types) and O(key_pair) or O(login_password); on a
+    sandboxed-container cluster also O(vswitch_ids) and O(worker_data_disks), the first of at least 200 GiB.
+  - >-
+    New ENS nodes (edge clusters) need O(worker_instance_types) (one C(ens.*) type), O(ens_region_id),
+    O(image_id) (sent as C(worker_image_id)), O(worker_period) (months, 1 to 9 or 12), O(login_password) and
+    O(worker_system_disk_size) (20 to 100 GiB in steps of 10). O(worker_data_disks) is at most one disk, by its
+    size only (0, or 20 to 200 GiB in steps of 10). O(vswitch_ids), O(worker_instance_charge_type),
+    O(worker_period_unit), O(worker_system_disk_category), O(cloud_monitor_flags), O(disable_rollback), O(taints)
+    and O(user_data) are ECS options and fail the task there.
+  - Attached ECS instances (O(instances)) take O(key_pair) or O(login_password) (sent as C(password)),
+    O(cpu_policy), O(tags), O(format_disk) and O(keep_instance_name); they keep their system, so O(image_id) is
+    not used.
 '''
 
 EXAMPLES = r'''
