@@ -60,7 +60,8 @@ class Failure(object):
             status = INDEX[self.name + '.json']['status']
             error = error_from_response(self.operation, status, {}, json.dumps(answer(self.name)))
         # as AckClient marks it: a write whose answer was lost or broken may have been applied
-        ambiguous = method not in SAFE_METHODS and AckClient._ambiguous(error, False)  # pylint: disable=protected-access
+        ambiguous = AckClient._ambiguous(error, False)  # pylint: disable=protected-access
+        ambiguous = ambiguous and method not in SAFE_METHODS
         error.maybe_applied = ambiguous if self.maybe_applied is None else self.maybe_applied
         error.repeated = self.repeated
         return error

@@ -105,7 +105,9 @@ def test_a_rerun_of_the_same_create_sends_the_same_client_token():
         tokens.append(client.sent('CreateCluster')[0]['client_token'])
     assert tokens[0] == tokens[1]
     client = creating()
-    ClusterPlanner(FakeAck('ack_cluster', client, **dict(NEW, num_of_nodes=3))).plan().steps[0].run()
+    other = dict(NEW)
+    other['num_of_nodes'] = 3
+    ClusterPlanner(FakeAck('ack_cluster', client, **other)).plan().steps[0].run()
     assert client.sent('CreateCluster')[0]['client_token'] != tokens[0]
 
 
@@ -185,8 +187,8 @@ def test_delete_turns_protection_off_then_deletes_and_waits_for_it_gone():
     assert [s.label for s in plan.steps] == ['ModifyCluster', 'DeleteCluster']
     assert plan.before['cluster_id'] == CID and plan.after == {}
     result = execute(ack, plan)
-    assert [(c.operation, c.body) for c in client.writes()] == [('ModifyCluster', {'deletion_protection': False}),
-                                                               ('DeleteCluster', None)]
+    assert [(c.operation, c.body) for c in client.writes()] == [
+        ('ModifyCluster', {'deletion_protection': False}), ('DeleteCluster', None)]
     assert client.operations()[-2:] == ['DescribeClusterDetail', 'DescribeClusterDetail']  # deleting, then gone
     assert ack.clock.now == 10  # one wait_sleep between the two polls
     assert result['task_ids'] == [MODIFY_TASK, answer('DeleteCluster')['task_id']]

@@ -64,7 +64,8 @@ def test_the_first_write_makes_a_private_file_with_one_context(tmp_path):
                                         expiration=KUBE['expiration'], merge=True)
     assert mode_of(path) == 0o600 and mode_of(path.parent) == 0o700
     written = yaml.safe_load(path.read_text())
-    assert written['current-context'] == 'web' and written['users'] == [{'name': 'web', 'user': API['users'][0]['user']}]
+    assert written['current-context'] == 'web'
+    assert written['users'] == [{'name': 'web', 'user': API['users'][0]['user']}]
     assert client.operations() == ['DescribeClusterDetail', 'DescribeClusterUserKubeconfig']
     assert client.calls[1].query == {}
 
@@ -148,5 +149,6 @@ def test_a_cluster_that_does_not_exist_is_refused(tmp_path):
     client.on('DescribeClusterDetail', CID, answer=error('DescribeClusterDetail.ErrorClusterNotFound'))
     with pytest.raises(AckModuleError) as info:
         KubeconfigPlanner(FakeAck('ack_kubeconfig', client, cluster_id=CID, path=str(tmp_path / 'config'))).plan()
-    assert info.value.msg == 'cluster %s not found' % CID and info.value.extra['error']['code'] == 'ErrorClusterNotFound'
+    assert info.value.msg == 'cluster %s not found' % CID
+    assert info.value.extra['error']['code'] == 'ErrorClusterNotFound'
     assert client.operations() == ['DescribeClusterDetail'] and not (tmp_path / 'config').exists()

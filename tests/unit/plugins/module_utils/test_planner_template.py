@@ -28,7 +28,8 @@ COMPOSE = {'template_type': 'compose'}
 
 def account(kubernetes='DescribeTemplates'):
     client = FakeClient()
-    client.on('DescribeTemplates', query=KUBERNETES, answers=kubernetes if isinstance(kubernetes, list) else [kubernetes])
+    client.on('DescribeTemplates', query=KUBERNETES,
+              answers=kubernetes if isinstance(kubernetes, list) else [kubernetes])
     client.on('DescribeTemplates', query=COMPOSE, answer='DescribeTemplates.empty')
     client.on('DescribeTemplateAttribute', TID, answer='DescribeTemplateAttribute')
     client.on('CreateTemplate', answer='CreateTemplate')

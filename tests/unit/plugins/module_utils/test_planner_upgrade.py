@@ -31,7 +31,7 @@ def cluster(status='GetUpgradeStatus.none', detail='DescribeClusterDetail.runnin
     client.on('GetUpgradeStatus', CID, answers=status if isinstance(status, list) else [status])
     for version in (OLD, NEW, NEWEST):
         client.on('DescribeKubernetesVersionMetadata', query={'KubernetesVersion': version},
-                  answer='DescribeKubernetesVersionMetadata.' + version.split('-')[0])
+                  answer='DescribeKubernetesVersionMetadata.' + version.partition('-')[0])
     client.on('DescribeTaskInfo', answer='DescribeTaskInfo.success')
     for operation in ('UpgradeCluster', 'PauseClusterUpgrade', 'ResumeUpgradeCluster', 'CancelClusterUpgrade'):
         client.on(operation, CID, answer=operation)
@@ -70,8 +70,8 @@ def test_two_minor_versions_up_is_two_hops():
     client.forget()
     for step in plan.steps:
         step.run()
-    assert [(c.path, c.body) for c in client.writes()] == [(PATH, {'next_version': NEW, 'master_only': True}),
-                                                          (PATH, {'next_version': NEWEST, 'master_only': True})]
+    assert [(c.path, c.body) for c in client.writes()] == [
+        (PATH, {'next_version': NEW, 'master_only': True}), (PATH, {'next_version': NEWEST, 'master_only': True})]
 
 
 def test_a_hop_waits_for_the_upgrade_its_task_and_the_cluster_at_the_version():
