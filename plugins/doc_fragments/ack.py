@@ -129,18 +129,31 @@ options:
     default: 10
 '''
 
-    # The cluster a module works on: one of these two (every module but ack_cluster and ack_template).
+    # The cluster a module works on: one of these two (every module but ack_cluster, ack_cluster_info and the
+    # template modules), and the one rule for a cluster that does not exist.
     CLUSTER = r'''
 options:
   cluster_id:
     description:
       - ID of the cluster.
+      - An ID that matches no cluster fails the task with C(cluster <id> not found) and C(error.code)
+        V(ErrorClusterNotFound), with the API's error data when the API said so.
     type: str
     aliases: [id]
   name:
     description:
       - Name of the cluster, when O(cluster_id) is not given. It must name exactly one cluster.
+      - A name that matches no cluster fails the task the same way, with C(cluster named '<name>' not found).
     type: str
+notes:
+  - >-
+    A cluster that does not exist: an explicit O(cluster_id) or O(name) that matches nothing fails the task with
+    C(error.code) V(ErrorClusterNotFound), in every module that works on one cluster.
+    M(alicloud.ack.ack_cluster_info) fails for an unknown O(cluster_id) and returns an empty list for a name that
+    matches nothing (a name filters its list). M(alicloud.ack.ack_cluster) creates the cluster a name does not
+    find (O(alicloud.ack.ack_cluster#module:state=present)) or has nothing to do
+    (O(alicloud.ack.ack_cluster#module:state=absent)). The inventory plugin P(alicloud.ack.ack#inventory) skips
+    an unknown id of O(alicloud.ack.ack#inventory:cluster_ids) with a warning.
 '''
 
     # Attributes of the _info modules.

@@ -44,7 +44,9 @@ options:
     type: list
     elements: str
   cluster_ids:
-    description: Only the clusters with these ids.
+    description:
+      - Only the clusters with these ids.
+      - An id that matches no cluster (of any region read) is skipped with a warning.
     type: list
     elements: str
   cluster_names:
@@ -211,12 +213,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError('max_workers must be at least 1, got %s' % workers)
         try:
             self._make_client(None).close()  # bad options or missing credentials fail here, before any call
-            return read_clusters(self._make_client, self.get_option('regions') or [None], filters,
+            data = read_clusters(self._make_client, self.get_option('regions') or [None], filters,
                                  include_masters=self.get_option('include_masters'), workers=workers)
         except AckModuleError as e:
             raise AnsibleParserError(e.msg)
         except AckApiError as e:
             raise AnsibleError(one_line(e))
+        for cluster_id in filters.missing():
+            self.display.warning('alicloud.ack.ack: cluster %s not found; skipped (cluster_ids)' % cluster_id)
+        return data
 
     def _populate(self, data):
         preferences = self.get_option('hostnames')

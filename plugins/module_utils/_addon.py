@@ -10,10 +10,11 @@ import json
 import re
 
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import REF_ARGSPEC, ClusterRef
+from ansible_collections.alicloud.ack.plugins.module_utils._common import after_task
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
-from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step, task_id_of
+from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id
-from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Condition, task_done
+from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Condition
 
 ADDON_ABSENT = ('AddonNotFound',)
 BUSY = ('installing', 'upgrading', 'uninstalling')
@@ -225,11 +226,14 @@ class AddonPlanner(object):
                                      versions)
 
     def plan(self):
-        cluster = self.ref.require(None)
+        cluster = self.ref.require()
         cluster_id = cluster['cluster_id']
         versions, statuses = self.read(cluster_id)
         busy = [i['name'] for i in self.items if state_of(statuses.get(i['name'])) in BUSY]
-        if busy and self.ack.wait:
+        if busy and self.ack.wait and self.ack.check_mode:
+            self.ack.warn('add-ons %s of cluster %s are busy: check mode plans from them as they are now; a run would '
+                          'first wait for their operations to end' % (', '.join(sorted(busy)), cluster_id))
+        elif busy and self.ack.wait:
             self.ack.waiter.wait(addons_settled(self.client, cluster_id, busy))
             versions, statuses = self.read(cluster_id)
         installed = dict((n, e) for n, e in versions.items() if state_of(statuses.get(n)) != 'uninstalling')
@@ -255,9 +259,8 @@ class AddonPlanner(object):
                 problems.append(e.msg)
         if problems:
             raise AckModuleError('; '.join(problems))
-        if (remove or install or upgrade) and cluster.get('state') != 'running':
-            raise AckModuleError('cluster %s is %s; changing add-ons needs it running' % (
-                cluster_id, cluster.get('state')), cluster=cluster)
+        if remove or install or upgrade:
+            self.ref.require_running(cluster, 'changing add-ons')
 
         configs = dict((i['name'], i['config']) for i in self.items)
         steps = []
@@ -273,7 +276,7 @@ class AddonPlanner(object):
         after.update((n, t) for n, (_cur, t) in upgrade.items())
         return Plan('addons', addons_view(versions, statuses), before, after, steps,
                     finish=lambda answers: read_installed(self.client, cluster_id),
-                    extra=dict(cluster_id=cluster_id, task_ids=[]))
+                    extra=dict(cluster_id=cluster_id))
 
     # ---- versions -----------------------------------------------------------------------
     def catalogue(self, cluster):
@@ -346,8 +349,7 @@ class AddonPlanner(object):
 
     def uninstall_step(self, cluster_id, names):
         def until(answer):
-            return ([task_done(self.client, task_id_of(answer))] if task_id_of(answer) else []) + [
-                addons_gone(self.client, cluster_id, names)]
+            return after_task(self.client, answer, addons_gone(self.client, cluster_id, names))
         return self.batch_step('UnInstallClusterAddons', '/clusters/{}/components/uninstall', cluster_id,
                                dict((n, {'name': n}) for n in names),
                                lambda n, entry, status: entry is None or state_of(status) == 'uninstalling', until)
@@ -377,6 +379,5 @@ class AddonPlanner(object):
     def ready_until(self, cluster_id, targets, kind):
         """The add-ons first (a failed one fails with its own message), then the task."""
         def until(answer):
-            return [addons_ready(self.client, cluster_id, targets, kind)] + (
-                [task_done(self.client, task_id_of(answer))] if task_id_of(answer) else [])
+            return [addons_ready(self.client, cluster_id, targets, kind)] + after_task(self.client, answer)
         return until

@@ -7,8 +7,7 @@ __metaclass__ = type
 
 from ansible_collections.alicloud.ack.plugins.module_utils._addon import read_catalogue, read_installed
 from ansible_collections.alicloud.ack.plugins.module_utils._client import AckApiError
-from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import CLUSTER_ABSENT, REF_ARGSPEC, ClusterRef
-from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
+from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import REF_ARGSPEC, ClusterRef, says_absent
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id
 
 ARGSPEC = dict(REF_ARGSPEC)
@@ -24,13 +23,13 @@ def gather_addons(ack):
         check_id('names', name, 'addon')
     ref = ClusterRef(ack)
     # By id and without the catalogue, the add-on reads alone tell (an unknown cluster answers them not-found).
-    cluster = ref.require(None) if ack.params['catalog'] or not ref.cluster_id else {'cluster_id': ref.cluster_id}
+    cluster = ref.require() if ack.params['catalog'] or not ref.cluster_id else {'cluster_id': ref.cluster_id}
     try:
         addons = read_installed(ack.client, cluster['cluster_id'], full=True, names=names)
     except AckApiError as e:
-        if e.code not in CLUSTER_ABSENT:
-            raise
-        raise AckModuleError('%s was not found' % ref.describe())
+        if says_absent(e):
+            raise ref.not_found(e)
+        raise
     result = dict(changed=False, cluster_id=cluster['cluster_id'], addons=addons)
     if ack.params['catalog']:
         result['catalog'] = read_catalogue(ack.client, cluster).get('ComponentGroups') or []

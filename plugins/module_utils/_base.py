@@ -40,7 +40,9 @@ WAIT_MINIMUMS = dict(wait_timeout=1, wait_sleep=0.01)
 
 
 class AckModule(object):
-    """AnsibleModule plus an AckClient and one Waiter; every error leaves as one fail_json line with data."""
+    """AnsibleModule plus an AckClient and one Waiter; every error leaves as one fail_json line with data.
+
+    Planners use only: params, client, waiter, check_mode, want_diff, wait, hide() and warn()."""
 
     def __init__(self, argument_spec, wait=False, wait_timeout=None, **kwargs):
         spec = dict(AUTH_ARGSPEC)
@@ -52,12 +54,13 @@ class AckModule(object):
         kwargs.setdefault('supports_check_mode', True)
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.module.params
-        self.check_mode = self.module.check_mode  # read here once; only the executor acts on it
+        self.check_mode = self.module.check_mode  # read here once (the executor, and no settling wait, act on it)
         self.want_diff = self.module._diff
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
-        self._waiter = None
+        # The task's one deadline, from now: every wait of the task draws on the same wait_timeout.
+        self.waiter = Waiter(self.params.get('wait_timeout') or 3600, self.params.get('wait_sleep') or 10)
 
     @property
     def wait(self):
@@ -69,22 +72,20 @@ class AckModule(object):
             self._client = client_from_options(self.params)
         return self._client
 
-    @property
-    def waiter(self):
-        """The task's one deadline: every wait of the task draws on the same wait_timeout."""
-        if self._waiter is None:
-            self._waiter = Waiter(self.params.get('wait_timeout') or 3600, self.params.get('wait_sleep') or 10)
-        return self._waiter
+    def warn(self, msg):
+        self.module.warn(msg)
 
-    def hide(self, values, what, hint):
-        """Unless the task is no_log, values (secrets found in a result) are masked in every output, the result
-        included, and a warning says so."""
+    def hide(self, values, what=None, hint=''):
+        """Keep secret values out of every output. what names the part of the result that carries them: unless
+        the task is no_log (then it gets them as they are), they are masked there too and a warning says so.
+        Without what (values the result does not carry), they are masked silently."""
         values = [v for v in values if v]
-        if self.module.no_log or not values:
+        if not values or (what and self.module.no_log):
             return
         self.module.no_log_values.update(values)
-        self.module.warn('the %s carries credentials: they are masked in this result; set no_log: true on the task '
-                         'to get them%s' % (what, hint))
+        if what:
+            self.warn('the %s carries credentials: they are masked in this result; set no_log: true on the task '
+                      'to get them%s' % (what, hint))
 
     def run(self, func):
         """Run func(self) -> result dict, exit with it, or fail with the error as data (no traceback: fail_json

@@ -217,7 +217,6 @@ class AckClient(object):
         self.api_retry_max_delay = api_retry_max_delay
         self.user_agent = user_agent or DEFAULT_USER_AGENT
         self.sleep = sleep
-        self.last_request_id = None
         self.session = requests.Session()
         self.session.verify = validate_certs
 
@@ -250,9 +249,7 @@ class AckClient(object):
         if response.status_code >= 300:
             error = error_from_response(operation, response.status_code, response.headers, text, self._secrets())
             raise _Failure(error, False)
-        data = _json_or_text(text)
-        self.last_request_id = _request_id(response.headers, data)
-        return data
+        return _json_or_text(text)
 
     @staticmethod
     def _ambiguous(error, not_sent):
@@ -292,7 +289,6 @@ class AckClient(object):
                 return self._send(operation, method, path, query, body_bytes)
             except _Failure as failure:
                 error, not_sent = failure.error, failure.not_sent
-            self.last_request_id = error.request_id
             error.repeated = uncertain
             if error.code in absent and error.http_status is not None and error.http_status < 500:
                 return None

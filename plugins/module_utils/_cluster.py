@@ -15,8 +15,9 @@ from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import (
     describe_cluster,
     find_clusters,
 )
+from ansible_collections.alicloud.ack.plugins.module_utils._common import after_task, clean
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
-from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step, task_id_of
+from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
     check_length,
     check_name,
@@ -28,7 +29,6 @@ from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
     check_tags,
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._tags import dict_to_tags, is_system, merge_tags, tags_to_dict
-from ansible_collections.alicloud.ack.plugins.module_utils._waiter import task_done
 from ansible_collections.alicloud.ack.plugins.module_utils._worker_options import (
     SANDBOX_CREATE_INSTANCE_TYPES,
     SANDBOX_MIN_DATA_DISK,
@@ -227,8 +227,7 @@ class ClusterPlanner(object):
     # ---- steps ------------------------------------------------------------------------
     def settled(self, cluster_id):
         """The conditions after a write on a cluster: its task (when it has one), then the cluster running."""
-        return lambda answer: ([task_done(self.client, task_id_of(answer))] if task_id_of(answer) else []) + [
-            cluster_running(self.client, cluster_id())]
+        return lambda answer: after_task(self.client, answer, cluster_running(self.client, cluster_id()))
 
     def modify_step(self, cluster_id, fields, label='ModifyCluster'):
         """ModifyCluster with fields (a dict, or a function returning one at run time; empty: no call)."""
@@ -245,8 +244,7 @@ class ClusterPlanner(object):
     # ---- present ----------------------------------------------------------------------
     def plan_create(self):
         if self.cluster_id:
-            raise AckModuleError('cluster %s was not found; to create a cluster give its name (and no cluster_id)'
-                                 % self.cluster_id)
+            raise self.ref.not_found(hint='to create a cluster give its name (and no cluster_id)')
         self.check_create()
         created = {}
 
@@ -345,7 +343,7 @@ class ClusterPlanner(object):
         body = {'name': p['name'], 'region_id': self.client.region}
         for k in CREATE_ONLY:
             if p[k] is not None:
-                body[API_NAMES.get(k, k)] = _clean(p[k])
+                body[API_NAMES.get(k, k)] = clean(p[k])
         for k in ('deletion_protection', 'resource_group_id'):
             if p[k] is not None:
                 body[k] = p[k]
@@ -374,12 +372,3 @@ class ClusterPlanner(object):
                           until=lambda answer: [cluster_gone(self.client, cluster_id)],
                           done_codes=('ErrorClusterNotFound', 'InvalidStatus.ClusterState')))
         return Plan('cluster', current, before, {}, steps)
-
-
-def _clean(value):
-    """Drop unset suboptions so the API sees only what the user wrote."""
-    if isinstance(value, dict):
-        return dict((k, _clean(v)) for k, v in value.items() if v is not None)
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    return value

@@ -8,9 +8,9 @@ __metaclass__ = type
 import json
 import re
 
-from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import describe_cluster, find_clusters
+from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import ClusterRef, find_clusters
+from ansible_collections.alicloud.ack.plugins.module_utils._common import read_kubeconfig
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
-from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id
 
 GATHER = ['resources', 'logs', 'tags', 'quota', 'external_agent', 'kubeconfig']
 # The detail already has `tags` ([{key, value}]); ListTagResources answers go beside it.
@@ -36,12 +36,6 @@ ARGSPEC = dict(
 )
 
 
-def read_kubeconfig(client, cluster_id, private=False, minutes=None):
-    """DescribeClusterUserKubeconfig: {config, expiration}."""
-    query = {'PrivateIpAddress': 'true' if private else None, 'TemporaryDurationMinutes': minutes}
-    return client.call('DescribeClusterUserKubeconfig', 'GET', '/k8s/{}/user_config', cluster_id, query=query) or {}
-
-
 def _per_cluster(client, cluster_id, what, params):
     """One gathered subset of one cluster."""
     if what == 'resources':
@@ -65,8 +59,11 @@ def gather_info(ack):
     if p['kubeconfig_duration'] is not None and not 15 <= p['kubeconfig_duration'] <= 4320:
         raise AckModuleError('kubeconfig_duration must be 15 to 4320 minutes, got %d' % p['kubeconfig_duration'])
     if p['cluster_id']:
-        detail = describe_cluster(client, check_id('cluster_id', p['cluster_id']))
-        clusters = [detail] if detail else []
+        ref = ClusterRef(ack)  # an explicit id names one cluster, which must exist; a name only filters the list
+        detail = ref.lookup()
+        if detail is None:
+            raise ref.not_found()
+        clusters = [detail]
     else:
         clusters = find_clusters(client, name=p['name'], cluster_type=p['cluster_type'])
     result = {'changed': False, 'clusters': clusters}

@@ -1,11 +1,13 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The cluster a task names, for every module: find it by cluster_id or unique name, wait out settling states,
-refuse states the operation cannot take, and the named waits on a cluster."""
+refuse a change unless it runs, the one failure for a cluster that does not exist, and the named waits on a
+cluster."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.alicloud.ack.plugins.module_utils._client import AckApiError
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id
 from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Condition
@@ -21,6 +23,11 @@ REF_ARGSPEC = dict(
     cluster_id=dict(type='str', aliases=['id']),
     name=dict(type='str'),
 )
+
+
+def says_absent(error):
+    """An API error that means "no such cluster" (as `absent` of AckClient.call takes it)."""
+    return error.code in CLUSTER_ABSENT and error.http_status is not None and error.http_status < 500
 
 
 def describe_cluster(client, cluster_id):
@@ -71,42 +78,66 @@ class ClusterRef(object):
         self.cluster_id = check_id('cluster_id', ack.params.get('cluster_id'))
         self.name = ack.params.get('name')
         self.cluster_type = cluster_type
+        self.missing = None  # the API's answer when it said there is no such cluster
+        self.unsettled = False  # check mode saw the cluster settling and did not wait for it
 
     def describe(self):
         return 'cluster %s' % self.cluster_id if self.cluster_id else 'cluster named %r' % self.name
 
+    def not_found(self, error=None, hint=None):
+        """The one failure for a cluster that does not exist: '<cluster> not found', error.code
+        ErrorClusterNotFound (the API's error data when the API said it)."""
+        error = error or self.missing
+        what = '%s not found' % self.describe()
+        data = error.to_dict() if error is not None else dict(code=CLUSTER_ABSENT[0], message=what)
+        return AckModuleError(what + ('; %s' % hint if hint else ''), error=data)
+
+    def detail(self, cluster_id):
+        try:
+            return self.client.call('DescribeClusterDetail', 'GET', '/clusters/{}', cluster_id)
+        except AckApiError as e:
+            if not says_absent(e):
+                raise
+            self.missing = e
+            return None
+
     def lookup(self):
         """The detail, without waiting; None when there is no such cluster."""
         if self.cluster_id:
-            return describe_cluster(self.client, self.cluster_id)
-        if not self.name:
-            raise AckModuleError('one of cluster_id or name is required')
+            return self.detail(self.cluster_id)
         found = find_clusters(self.client, name=self.name, cluster_type=self.cluster_type)
         if len(found) > 1:
             raise AckModuleError('%d clusters are named %r: %s; set cluster_id (or cluster_type) to choose one' % (
                 len(found), self.name, ', '.join(sorted(c['cluster_id'] for c in found))))
-        if not found:
-            return None
-        return describe_cluster(self.client, found[0]['cluster_id'])
+        return self.detail(found[0]['cluster_id']) if found else None
 
     def find(self):
-        """The cluster once settled (when wait is on); a cluster being deleted counts as absent."""
+        """The cluster once settled (when wait is on); a cluster being deleted counts as absent. Check mode does
+        not wait: it plans from the cluster as it is, and says so."""
         cluster = self.lookup()
         state = (cluster or {}).get('state')
-        if state == 'deleting':
-            if self.ack.wait:
+        goal = 'deleted' if state == 'deleting' else 'running' if state in SETTLING else None
+        if goal and self.ack.wait:
+            if self.ack.check_mode:
+                self.unsettled = True
+                self.ack.warn('cluster %s is %s: check mode plans from it as it is now; a run would first wait for '
+                              'it to be %s' % (cluster['cluster_id'], state, goal))
+            elif goal == 'deleted':
                 self.ack.waiter.wait(cluster_gone(self.client, cluster['cluster_id']))
-            return None
-        if state in SETTLING and self.ack.wait:
-            return self.ack.waiter.wait(cluster_running(self.client, cluster['cluster_id']))
-        return cluster
+            else:
+                cluster = self.ack.waiter.wait(cluster_running(self.client, cluster['cluster_id']))
+        return None if state == 'deleting' else cluster
 
-    def require(self, states=('running',), doing='this task'):
-        """The settled cluster, which must exist and be in one of states; else a one-line refusal."""
+    def require(self):
+        """The settled cluster, which must exist."""
         cluster = self.find()
         if cluster is None:
-            raise AckModuleError('%s was not found' % self.describe())
-        if states and cluster.get('state') not in states:
-            raise AckModuleError('cluster %s is %s; %s needs it %s' % (
-                cluster['cluster_id'], cluster.get('state'), doing, ' or '.join(states)), cluster=cluster)
+            raise self.not_found()
         return cluster
+
+    def require_running(self, cluster, doing):
+        """Refuse `doing` (a change) unless the cluster is running; one that check mode saw settling passes (a run
+        waits for it first)."""
+        if cluster.get('state') != 'running' and not self.unsettled:
+            raise AckModuleError('cluster %s is %s; %s needs it running' % (
+                cluster['cluster_id'], cluster.get('state'), doing), cluster=cluster)

@@ -38,6 +38,11 @@ class Filters(object):
         self.names = names or None
         self.types = types or None
         self.tags = tags or None
+        self.listed = set()  # ids of every cluster listed (before the other filters), to tell which ids are missing
+
+    def missing(self):
+        """The asked ids no region listed: clusters that do not exist."""
+        return [i for i in self.cluster_ids or [] if i not in self.listed]
 
     def query(self, region):
         """DescribeClustersV1 query: narrowed on the server when one value is asked (its name match is fuzzy,
@@ -66,7 +71,9 @@ def list_clusters(client, filters):
     """The matching clusters of the client's region, every page read."""
     pages = client.paginate_pages('DescribeClustersV1', '/api/v1/clusters', filters.query(client.region), 'clusters',
                                   page_size=PAGE_SIZE)
-    return [c for c in pages if filters.match(c)]
+    listed = [c for c in pages if c.get('state') not in GONE]
+    filters.listed.update(c.get('cluster_id') for c in listed)
+    return [c for c in listed if filters.match(c)]
 
 
 def list_nodes(client, cluster_id):

@@ -16,8 +16,10 @@ except ImportError:  # ansible-core brings PyYAML on the controller; a bare impo
     HAS_YAML = False
     YAML_IMPORT_ERROR = traceback.format_exc()
 
-from ansible_collections.alicloud.ack.plugins.module_utils._cluster_info import read_kubeconfig
+from ansible.module_utils.basic import missing_required_lib
+
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import REF_ARGSPEC, ClusterRef
+from ansible_collections.alicloud.ack.plugins.module_utils._common import read_kubeconfig
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
 
@@ -124,6 +126,8 @@ def write_private(path, text, mode=0o600):
 class KubeconfigPlanner(object):
 
     def __init__(self, ack):
+        if not HAS_YAML:
+            raise AckModuleError(missing_required_lib('PyYAML'), exception=YAML_IMPORT_ERROR)
         self.ack = ack
         self.params = ack.params
         self.path = os.path.expanduser(self.params['path'])
@@ -142,15 +146,13 @@ class KubeconfigPlanner(object):
                     merge=self.params['merge'])
 
     def plan_present(self):
-        cluster = self.ref.require(None)
+        cluster = self.ref.require()
         name = self.params['context_name'] or cluster['name']
         p = self.params
         answer = read_kubeconfig(self.ack.client, cluster['cluster_id'], p['private_ip_address'],
                                  p['temporary_duration_minutes'])
         wanted = renamed(answer.get('config') or '', name)
-        for item in wanted.values():
-            for secret in secrets_of(item):
-                self.ack.module.no_log_values.add(secret)
+        self.ack.hide([secret for item in wanted.values() for secret in secrets_of(item)])
         current = load(self.path)
         if p['merge']:
             new = dict(current or {'apiVersion': 'v1', 'kind': 'Config', 'preferences': {}})
@@ -175,8 +177,7 @@ class KubeconfigPlanner(object):
         if not name:
             cluster = self.ref.lookup()
             if cluster is None:
-                raise AckModuleError('%s was not found: set context_name to say which context to remove'
-                                     % self.ref.describe())
+                raise self.ref.not_found(hint='set context_name to say which context to remove')
             name = cluster['name']
         current = load(self.path)
         resource = self.view(name)

@@ -10,15 +10,15 @@ __metaclass__ = type
 import json
 
 from ansible_collections.alicloud.ack.plugins.module_utils._client import expand_path
-from ansible_collections.alicloud.ack.plugins.module_utils._cluster import _clean
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import (
     REF_ARGSPEC,
     ClusterRef,
     cluster_running,
     describe_cluster,
 )
+from ansible_collections.alicloud.ack.plugins.module_utils._common import after_task, clean
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
-from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step, task_id_of
+from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
     check_id,
     check_not_negative,
@@ -29,7 +29,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
     refuse_options,
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._tags import dict_to_tags
-from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Condition, task_done
+from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Condition
 from ansible_collections.alicloud.ack.plugins.module_utils._worker_options import (
     SANDBOX_INSTANCE_TYPES,
     SANDBOX_MIN_DATA_DISK,
@@ -279,12 +279,12 @@ class NodesPlanner(object):
             disks = p['worker_data_disks'] or []
             body['worker_data_disk_size'] = disks[0]['size'] if disks else 0
             return body
-        body = dict((k, _clean(p[k])) for k in ECS_BODY if p[k] is not None)
+        body = dict((k, clean(p[k])) for k in ECS_BODY if p[k] is not None)
         body['count'] = count
         disks = p['worker_data_disks']
         if disks:
             body['worker_data_disk'] = True
-            body['worker_data_disks'] = _clean(disks)
+            body['worker_data_disks'] = clean(disks)
             if kind == 'sandboxed':
                 body['worker_data_disk_size'] = disks[0]['size']
                 if disks[0].get('category'):
@@ -292,7 +292,7 @@ class NodesPlanner(object):
         if p['tags']:
             body['tags'] = dict_to_tags(dict((k, str(v)) for k, v in p['tags'].items()))
         if p['taints']:
-            body['taints'] = _clean(p['taints'])
+            body['taints'] = clean(p['taints'])
         return body
 
     def attach_body(self, kind, instances):
@@ -314,7 +314,7 @@ class NodesPlanner(object):
     def plan(self):
         self.check_input()
         p = self.params
-        cluster = self.ref.require(None)
+        cluster = self.ref.require()
         cluster_id = cluster['cluster_id']
         kind = cluster_kind(cluster)
         if kind == 'serverless':
@@ -360,9 +360,8 @@ class NodesPlanner(object):
         for count in _chunks(scale_out, MAX_SCALE_OUT):
             steps.append(self.scale_step(cluster_id, kind, count, size, known))
             size += count
-        if steps and cluster.get('state') != 'running':
-            raise AckModuleError('cluster %s is %s; changing its nodes needs it running' % (
-                cluster_id, cluster.get('state')), cluster=cluster)
+        if steps:
+            self.ref.require_running(cluster, 'changing its nodes')
 
         before = dict(worker_count=len(workers), workers=sorted(name_of(n) for n in workers))
         gone = set(n.get('instance_id') for n in remove)
@@ -371,7 +370,7 @@ class NodesPlanner(object):
         after_names += ['(new node %d)' % (i + 1) for i in range(max(scale_out, 0))]
         after = dict(worker_count=len(after_names), workers=after_names)
         return Plan('nodes', nodes, before, after, steps, finish=lambda answers: list_nodes(self.client, cluster_id),
-                    extra=dict(cluster_id=cluster_id, task_ids=[]))
+                    extra=dict(cluster_id=cluster_id))
 
     def choose(self, cluster_id, workers, named, extra, unknown, attaching):
         """`extra` more nodes to remove by remove_policy; without one, the refusal that names the candidates."""
@@ -395,8 +394,7 @@ class NodesPlanner(object):
     # ---- steps ---------------------------------------------------------------------------
     def settled(self, cluster_id, answer):
         """The task of a write (when its answer names one), then the cluster running again."""
-        task = [task_done(self.client, task_id_of(answer))] if task_id_of(answer) else []
-        return task + [cluster_running(self.client, cluster_id)]
+        return after_task(self.client, answer, cluster_running(self.client, cluster_id))
 
     def attach_step(self, cluster_id, kind, instances):
         body = self.attach_body(kind, instances)

@@ -9,7 +9,7 @@ import json
 import re
 
 from ansible_collections.alicloud.ack.plugins.module_utils._client import AckApiError
-from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import CLUSTER_ABSENT, REF_ARGSPEC, ClusterRef
+from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import REF_ARGSPEC, ClusterRef, says_absent
 from ansible_collections.alicloud.ack.plugins.module_utils._nodes import list_nodes
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id
 
@@ -54,19 +54,18 @@ def gather_nodes(ack):
     cluster_id = ref.cluster_id
     if not cluster_id:
         cluster = ref.lookup()
-        cluster_id = cluster['cluster_id'] if cluster else None
-    result = dict(changed=False, cluster_id=cluster_id, nodes=[])
-    if cluster_id is None:
-        return result
+        if cluster is None:
+            raise ref.not_found()
+        cluster_id = cluster['cluster_id']
+    result = dict(changed=False, cluster_id=cluster_id)
     query = dict(state=p['state'], nodepool_id=p['nodepool_id'],
                  instanceIds=','.join(p['instance_ids']) if p['instance_ids'] else None,
                  nodeNames=','.join(p['node_names']) if p['node_names'] else None)
     try:
         result['nodes'] = list_nodes(client, cluster_id, query)
     except AckApiError as e:
-        if e.code in CLUSTER_ABSENT and e.http_status == 404:
-            result['cluster_id'] = None
-            return result
+        if says_absent(e):  # by id, the node listing alone tells: no detail read
+            raise ref.not_found(e)
         raise
     if 'attach_script' in p['gather']:
         script = read_attach_script(client, cluster_id, p)

@@ -4,7 +4,8 @@
 
 A planner reads the API and returns a Plan: the before/after views of the diff and the ordered write Steps, each
 with the conditions that tell it has taken effect. Refusals are raised while planning, so check mode refuses exactly
-what a real run would. execute() is the only place in the collection that looks at check mode.
+what a real run would. execute() is the only place that writes or not by check mode, and it alone assembles the
+result (planners add only plan.extra).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -79,28 +80,30 @@ def send(step):
 
 
 def execute(ack, plan):
-    """Carry out a plan for the module `ack` (check_mode, want_diff, wait, waiter) and return the result."""
+    """Carry out a plan for the module `ack` (check_mode, want_diff, wait, waiter) and return the whole result:
+    changed, the resource under plan.key, diff, task_ids (always a list) and task_id (the last one, when there is
+    one), and plan.extra."""
     result = dict(plan.extra)
     result['changed'] = plan.changed
     if ack.want_diff:
         result['diff'] = dict(before=plan.before, after=plan.after)
-    if ack.check_mode or not plan.steps:
-        result[plan.key] = plan.resource if plan.resource is not None else {}
-        return result
-    answers, task_ids = [], []
-    for number, step in enumerate(plan.steps, 1):
-        answer = send(step)
-        answers.append(answer)
-        if task_id_of(answer):
-            task_ids.append(task_id_of(answer))
-        # a later step depends on this one: always wait; after the last step only when asked to
-        if step.until and (ack.wait or number < len(plan.steps)):
-            for condition in step.until(answer):
-                ack.waiter.wait(condition)
-    resource = plan.finish(answers) if plan.finish else plan.resource
+    task_ids = []
+    resource = plan.resource
+    if plan.steps and not ack.check_mode:
+        answers = []
+        for number, step in enumerate(plan.steps, 1):
+            answer = send(step)
+            answers.append(answer)
+            if task_id_of(answer):
+                task_ids.append(task_id_of(answer))
+            # a later step depends on this one: always wait; after the last step only when asked to
+            if step.until and (ack.wait or number < len(plan.steps)):
+                for condition in step.until(answer):
+                    ack.waiter.wait(condition)
+        resource = plan.finish(answers) if plan.finish else plan.resource
+        if plan.extra_after:
+            result.update(plan.extra_after())
     result[plan.key] = resource if resource is not None else {}
-    if plan.extra_after:
-        result.update(plan.extra_after())
     result['task_ids'] = task_ids
     if task_ids:
         result['task_id'] = task_ids[-1]

@@ -192,8 +192,6 @@ class TemplatePlanner(object):
     def find(self):
         if self.template_id:
             return read_template(self.client, self.template_id)
-        if not self.params['name']:
-            raise AckModuleError('one of template_id or name is required')
         found = list_templates(self.client, self.params['template_type'], self.params['name'])
         if len(found) > 1:
             raise AckModuleError('%d templates are named %r: %s; set template_id (or template_type) to choose one'
@@ -221,8 +219,6 @@ class TemplatePlanner(object):
         if self.template_id:
             raise AckModuleError('template %s was not found; to create a template give its name (and no template_id)'
                                  % self.template_id)
-        if not p['name']:
-            raise AckModuleError('name is required to create a template')
         if self.manifest is None:
             raise AckModuleError('template (the manifest) is required to create a template')
         body = dict((k, p[k]) for k in FIELDS if p[k] is not None)

@@ -20,9 +20,10 @@ from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import (
     ClusterRef,
     describe_cluster,
 )
+from ansible_collections.alicloud.ack.plugins.module_utils._common import after_task
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
-from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step, task_id_of
-from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Condition, task_done
+from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
+from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Condition
 
 RUNNING, PAUSED, SUCCESS, FAIL, CANCELED = 'running', 'pause', 'success', 'fail', 'canceled'
 IN_PROGRESS = (RUNNING, PAUSED)
@@ -163,7 +164,7 @@ class UpgradePlanner(object):
         self._offers = {}
 
     def plan(self):
-        cluster = self.ref.require(None, 'an upgrade')
+        cluster = self.ref.require()
         status = upgrade_status(self.client, cluster['cluster_id'])
         state = self.params['state']
         if state == 'upgraded':
@@ -220,16 +221,15 @@ class UpgradePlanner(object):
             raise AckModuleError('cluster %s reports no Kubernetes version (%r)' % (cluster_id, current))
         target = self.target(cluster, current)
         if target == current:
-            return self.result(cluster, status, [], [], {})
+            return self.upgrade_plan(cluster, status, [], [], {})
         if parse_version(target) < parse_version(current):
             self.refuse(cluster, current, target, 'a downgrade is not possible')
         path = self.path(cluster, current, target)
         if path is None:
             self.refuse(cluster, current, target, 'ACK offers no upgrade path to it')
         under_way = status.get('status')
-        if under_way not in IN_PROGRESS and cluster.get('state') != 'running':
-            raise AckModuleError('cluster %s is %s; an upgrade needs it running' % (cluster_id, cluster.get('state')),
-                                 cluster=cluster)
+        if under_way not in IN_PROGRESS:
+            self.ref.require_running(cluster, 'an upgrade')
         steps = []
         hops = list(path)
         if under_way == RUNNING:
@@ -242,7 +242,7 @@ class UpgradePlanner(object):
             steps.append(self.control_step(cluster_id, 'resume', until=self.hop_done(cluster_id, hops.pop(0))))
         steps.extend(self.hop_step(cluster_id, hop) for hop in hops)
         after = dict(version=target, upgrade_status=SUCCESS)
-        return self.result(cluster, status, path, steps, after)
+        return self.upgrade_plan(cluster, status, path, steps, after)
 
     def body(self, version):
         body = dict(next_version=version)
@@ -269,12 +269,8 @@ class UpgradePlanner(object):
 
     def hop_done(self, cluster_id, version):
         """A hop is done when its upgrade succeeded, its task (when known) finished and the cluster runs it."""
-        def until(answer):
-            conditions = [upgrade_finished(self.client, cluster_id, version)]
-            if task_id_of(answer):
-                conditions.append(task_done(self.client, task_id_of(answer)))
-            return conditions + [cluster_at(self.client, cluster_id, version)]
-        return until
+        return lambda answer: [upgrade_finished(self.client, cluster_id, version)] + after_task(
+            self.client, answer, cluster_at(self.client, cluster_id, version))
 
     # ---- states paused and canceled ------------------------------------------------------------------
     def plan_stop(self, cluster, status, wanted):
@@ -282,18 +278,18 @@ class UpgradePlanner(object):
         if now not in IN_PROGRESS:
             # nothing moves: nothing to pause or cancel (an upgrade that ended before the task is no error)
             if wanted == PAUSED:
-                self.ack.module.warn('cluster %s has no upgrade in progress to pause (upgrade status: %s)' % (
+                self.ack.warn('cluster %s has no upgrade in progress to pause (upgrade status: %s)' % (
                     cluster_id, now or 'none'))
-            return self.result(cluster, status, [], [], {})
+            return self.upgrade_plan(cluster, status, [], [], {})
         if now == wanted:
-            return self.result(cluster, status, [], [], {})
+            return self.upgrade_plan(cluster, status, [], [], {})
         if wanted == PAUSED:
             step = self.control_step(cluster_id, 'pause', until=lambda answer: [
                 upgrade_in(self.client, cluster_id, PAUSED, 'paused')])
         else:
             step = self.control_step(cluster_id, 'cancel', until=lambda answer: [
                 upgrade_in(self.client, cluster_id, CANCELED, 'canceled'), cluster_settled(self.client, cluster_id)])
-        return self.result(cluster, status, [], [step], dict(upgrade_status=wanted))
+        return self.upgrade_plan(cluster, status, [], [step], dict(upgrade_status=wanted))
 
     def control_step(self, cluster_id, what, until):
         """Pause, resume or cancel the upgrade under way. None carries a token: after a lost answer, recheck
@@ -310,8 +306,8 @@ class UpgradePlanner(object):
 
         return Step(operation[what], run, until=until, recheck=recheck)
 
-    # ---- the result ----------------------------------------------------------------------------------
-    def result(self, cluster, status, path, steps, after):
+    # ---- the plan ----------------------------------------------------------------------------------
+    def upgrade_plan(self, cluster, status, path, steps, after):
         cluster_id = cluster['cluster_id']
         upgrade = status_view(status)
         before = dict(version=cluster.get('current_version'), upgrade_status=status.get('status') or '')
@@ -319,14 +315,14 @@ class UpgradePlanner(object):
 
         return Plan('cluster', cluster, before, after, steps,
                     finish=lambda answers: describe_cluster(self.client, cluster_id),
-                    extra=dict(upgrade=upgrade, path=list(path), task_ids=[]),
+                    extra=dict(upgrade=upgrade, path=list(path)),
                     extra_after=lambda: dict(upgrade=status_view(upgrade_status(self.client, cluster_id))))
 
 
 # ---- ack_upgrade_info --------------------------------------------------------------------------------
 def upgrade_info(ack):
     """Current and next version, the upgrade status, and whether an upgrade is in progress or paused."""
-    cluster = ClusterRef(ack).require(None, 'reading its upgrade status')
+    cluster = ClusterRef(ack).require()
     status = upgrade_status(ack.client, cluster['cluster_id'])
     current = cluster.get('current_version') or ''
     offered = upgradable_versions(ack.client, cluster, current) if parse_version(current) else []

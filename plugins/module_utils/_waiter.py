@@ -74,9 +74,6 @@ class Waiter(object):
                                      'last seen: %s' % (self.timeout, condition.what, seen), last_state=value)
             self.pause(max(0, min(self.sleep, left)))
 
-    def until(self, poll, done, what, failed=None):
-        return self.wait(Condition(what, poll, done, failed))
-
 
 def transient(error):
     """An error that says nothing about the resource: throttling, a server error, a lost connection."""

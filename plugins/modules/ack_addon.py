@@ -123,24 +123,25 @@ cluster_id:
   returned: always
   type: str
   sample: c82e6987e2961451182edacd74faf0fa2
-task_ids:
-  description:
-    - IDs of the cluster tasks the calls started, in order; none in check mode or when nothing changed.
-    - A call whose answer was lost (and whose effect a re-read found) adds no ID.
-  returned: always
-  type: list
-  elements: str
-  sample: [T-5faa48fb31b6b8078d000006]
-task_id:
-  description: ID of the last task started.
-  returned: when a call answered with a task
-  type: str
-  sample: T-5faa48fb31b6b8078d000006
 diff:
   description: Installed add-ons with their versions, before and after (with C(--diff)).
   returned: when diff mode is on
   type: dict
   sample: {before: {logtail-ds: v1.0.29.1-0550501-aliyun}, after: {logtail-ds: v1.2.1.0-6a63b4b-aliyun}}
+task_ids:
+  description:
+    - IDs of the asynchronous tasks the module's calls started, in order.
+    - Empty when no call ran (check mode, nothing to change) or when the calls started no task. A call whose answer
+      was lost, and whose effect a re-read found, adds no ID.
+  returned: always
+  type: list
+  elements: str
+  sample: [T-5a54309c80282e39ea00002f]
+task_id:
+  description: ID of the last task started, the last of RV(task_ids).
+  returned: when a call started a task
+  type: str
+  sample: T-5a54309c80282e39ea00002f
 error:
   description: The API error, when the task failed because of one.
   returned: on API failure

@@ -39,6 +39,8 @@ options:
   cluster_id:
     description:
       - ID of an existing cluster. When not set, the cluster is found by O(name) (and O(cluster_type)).
+      - An ID that matches no cluster fails the task with C(cluster <id> not found) and C(error.code)
+        V(ErrorClusterNotFound), except with O(state=absent), where there is nothing to do.
     type: str
     aliases: [id]
   name:
@@ -341,9 +343,18 @@ cluster:
     current_version: 1.28.3-aliyun.1
     deletion_protection: true
     tags: [{key: env, value: prod}]
+task_ids:
+  description:
+    - IDs of the asynchronous tasks the module's calls started, in order.
+    - Empty when no call ran (check mode, nothing to change) or when the calls started no task. A call whose answer
+      was lost, and whose effect a re-read found, adds no ID.
+  returned: always
+  type: list
+  elements: str
+  sample: [T-5a54309c80282e39ea00002f]
 task_id:
-  description: ID of the last asynchronous task the module started.
-  returned: when a task ran
+  description: ID of the last task started, the last of RV(task_ids).
+  returned: when a call started a task
   type: str
   sample: T-5a54309c80282e39ea00002f
 error:

@@ -26,12 +26,13 @@ attributes:
 options:
   cluster_id:
     description:
-      - Only this cluster.
+      - Only this cluster. An ID that matches no cluster fails the task with C(cluster <id> not found) and
+        C(error.code) V(ErrorClusterNotFound).
     type: str
     aliases: [id]
   name:
     description:
-      - Only clusters with exactly this name.
+      - Only clusters with exactly this name. A name that matches no cluster returns an empty RV(clusters).
     type: str
   cluster_type:
     description:

@@ -102,6 +102,20 @@ expiration:
   returned: when O(state=present)
   type: str
   sample: "2027-11-29T03:00:00Z"
+task_ids:
+  description:
+    - IDs of the asynchronous tasks the module's calls started, in order.
+    - Empty when no call ran (check mode, nothing to change) or when the calls started no task. A call whose answer
+      was lost, and whose effect a re-read found, adds no ID.
+  returned: always
+  type: list
+  elements: str
+  sample: [T-5a54309c80282e39ea00002f]
+task_id:
+  description: ID of the last task started, the last of RV(task_ids).
+  returned: when a call started a task
+  type: str
+  sample: T-5a54309c80282e39ea00002f
 error:
   description: The API error, when the task failed because of one.
   returned: on API failure
@@ -109,22 +123,13 @@ error:
   sample: {code: ErrorClusterNotFound, message: cluster not found, request_id: 687C5BAA-D103, http_status: 404}
 '''
 
-from ansible.module_utils.basic import missing_required_lib
-
 from ansible_collections.alicloud.ack.plugins.module_utils._base import AckModule
-from ansible_collections.alicloud.ack.plugins.module_utils._kubeconfig import (
-    ARGSPEC,
-    HAS_YAML,
-    YAML_IMPORT_ERROR,
-    KubeconfigPlanner,
-)
+from ansible_collections.alicloud.ack.plugins.module_utils._kubeconfig import ARGSPEC, KubeconfigPlanner
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import execute
 
 
 def main():
     ack = AckModule(ARGSPEC, required_one_of=[('cluster_id', 'name')])
-    if not HAS_YAML:
-        ack.module.fail_json(msg=missing_required_lib('PyYAML'), exception=YAML_IMPORT_ERROR)
     ack.run(lambda ack: execute(ack, KubeconfigPlanner(ack).plan()))
 
 

@@ -209,14 +209,17 @@ cluster_id:
   type: str
   sample: c82e6987e2961451182edacd74faf0fa2
 task_ids:
-  description: IDs of the tasks of the calls made, in order (empty when nothing changed).
-  returned: success
+  description:
+    - IDs of the asynchronous tasks the module's calls started, in order.
+    - Empty when no call ran (check mode, nothing to change) or when the calls started no task. A call whose answer
+      was lost, and whose effect a re-read found, adds no ID.
+  returned: always
   type: list
   elements: str
   sample: [T-5a54309c80282e39ea00002f]
 task_id:
-  description: ID of the last task.
-  returned: when a call answered a task
+  description: ID of the last task started, the last of RV(task_ids).
+  returned: when a call started a task
   type: str
   sample: T-5a54309c80282e39ea00002f
 error:

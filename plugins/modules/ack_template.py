@@ -142,6 +142,20 @@ template:
     template_with_hist_id: 4a5e0c5c-6f4c-4b8e-9d3a-3c1a8f0a2b11
     created: "2026-11-23T08:00:00+08:00"
     updated: "2026-11-23T08:00:00+08:00"
+task_ids:
+  description:
+    - IDs of the asynchronous tasks the module's calls started, in order.
+    - Empty when no call ran (check mode, nothing to change) or when the calls started no task. A call whose answer
+      was lost, and whose effect a re-read found, adds no ID.
+  returned: always
+  type: list
+  elements: str
+  sample: [T-5a54309c80282e39ea00002f]
+task_id:
+  description: ID of the last task started, the last of RV(task_ids).
+  returned: when a call started a task
+  type: str
+  sample: T-5a54309c80282e39ea00002f
 error:
   description: The API error, when the task failed because of one.
   returned: on API failure

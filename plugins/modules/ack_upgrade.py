@@ -162,16 +162,19 @@ path:
   elements: str
   sample: [1.28.9-aliyun.1, 1.30.1-aliyun.1]
 task_ids:
-  description: IDs of the upgrade tasks the module started, one per hop.
+  description:
+    - IDs of the asynchronous tasks the module's calls started, in order.
+    - Empty when no call ran (check mode, nothing to change) or when the calls started no task. A call whose answer
+      was lost, and whose effect a re-read found, adds no ID.
   returned: always
   type: list
   elements: str
-  sample: [T-5a54309c80282e39ea00002f, T-5a54309c80282e39ea000031]
+  sample: [T-5a54309c80282e39ea00002f]
 task_id:
-  description: ID of the last upgrade task the module started.
-  returned: when a task was started
+  description: ID of the last task started, the last of RV(task_ids).
+  returned: when a call started a task
   type: str
-  sample: T-5a54309c80282e39ea000031
+  sample: T-5a54309c80282e39ea00002f
 reachable_versions:
   description: When a version is refused, the versions the cluster can reach.
   returned: on a refused version

@@ -139,7 +139,7 @@ def corpus(cid, tid, emulator_port, closed_port, files):
         ('id as path', m + 'ack_cluster', {'cluster_id': '../../etc/passwd'}, 'is not a valid id', None),
         ('id encoded slash', m + 'ack_cluster', {'cluster_id': 'c%2F..', 'state': 'absent'}, 'is not a valid id',
          None),
-        ('unknown cluster_id', m + 'ack_cluster', {'cluster_id': UNKNOWN_CLUSTER}, 'was not found', None),
+        ('unknown cluster_id', m + 'ack_cluster', {'cluster_id': UNKNOWN_CLUSTER}, 'not found', 'ErrorClusterNotFound'),
         ('nothing named', m + 'ack_cluster', {'tags': {'a': 'b'}}, 'name', None),
         ('other cluster_type, same name', m + 'ack_cluster',
          new(name='bad-inputs', cluster_type='Ask', key_pair=None, num_of_nodes=None, worker_instance_types=None,
@@ -151,7 +151,7 @@ def corpus(cid, tid, emulator_port, closed_port, files):
         ('reserved tag on update', m + 'ack_cluster', {'cluster_id': cid, 'tags': {'acs:x': '1'}},
          'may not start with', None),
         ('id and name of two clusters', m + 'ack_cluster', {'cluster_id': UNKNOWN_CLUSTER, 'name': 'bad-inputs'},
-         'was not found', None),
+         'not found', 'ErrorClusterNotFound'),
         # -- ack_cluster_info ---------------------------------------------------------------------------------
         ('gather choice', m + 'ack_cluster_info', dict(c, gather=['everything']), 'gather', None),
         ('kubeconfig_duration type', m + 'ack_cluster_info', dict(c, kubeconfig_duration='long'),
@@ -197,7 +197,7 @@ def corpus(cid, tid, emulator_port, closed_port, files):
         ('ENS charge choice', m + 'ack_nodes', dict(c, count=3, ens_internet_charge_type='Free', **SCALE),
          'ens_internet_charge_type', None),
         ('nodes unknown cluster', m + 'ack_nodes', dict(SCALE, cluster_id=UNKNOWN_CLUSTER, count=3),
-         'was not found', None),
+         'not found', 'ErrorClusterNotFound'),
         ('nodes unknown name', m + 'ack_nodes', dict(SCALE, name='no-such-cluster', count=3), 'no-such-cluster',
          None),
         ('nodes id as path', m + 'ack_nodes', dict(SCALE, cluster_id='c1/../../clusters', count=3),
@@ -235,7 +235,7 @@ def corpus(cid, tid, emulator_port, closed_port, files):
         ('add-on unknown key', m + 'ack_addon', dict(c, addons=[{'name': 'logtail-ds', 'versio': '1'}]),
          'versio', None),
         ('addon unknown cluster', m + 'ack_addon', {'cluster_id': UNKNOWN_CLUSTER, 'addons': [{'name': 'x'}]},
-         'was not found', None),
+         'not found', 'ErrorClusterNotFound'),
         ('addon_info names malformed', m + 'ack_addon_info', dict(c, names=['BAD NAME']), 'is not a valid id', None),
         ('addon_info catalog type', m + 'ack_addon_info', dict(c, catalog='sometimes'), 'catalog', None),
         ('addon_info no cluster', m + 'ack_addon_info', {}, ONE_OF_CLUSTER, None),
@@ -250,7 +250,7 @@ def corpus(cid, tid, emulator_port, closed_port, files):
         ('wait_timeout type', m + 'ack_upgrade', dict(c, version='next', wait_timeout='forever'), 'wait_timeout',
          None),
         ('upgrade unknown cluster', m + 'ack_upgrade', {'cluster_id': UNKNOWN_CLUSTER, 'version': 'next'},
-         'was not found', None),
+         'not found', 'ErrorClusterNotFound'),
         ('upgrade_info id malformed', m + 'ack_upgrade_info', {'cluster_id': 'c1;drop'}, 'is not a valid id', None),
         ('upgrade_info no cluster', m + 'ack_upgrade_info', {}, ONE_OF_CLUSTER, None),
         # -- ack_template ---------------------------------------------------------------------------------------
@@ -287,10 +287,10 @@ def corpus(cid, tid, emulator_port, closed_port, files):
         ('kubeconfig id malformed', m + 'ack_kubeconfig', {'cluster_id': 'c%2F..', 'path': files['kube']},
          'is not a valid id', None),
         ('kubeconfig unknown cluster', m + 'ack_kubeconfig', {'cluster_id': UNKNOWN_CLUSTER, 'path': files['kube']},
-         'was not found', None),
+         'not found', 'ErrorClusterNotFound'),
         ('kubeconfig absent, unknown cluster', m + 'ack_kubeconfig', {'cluster_id': UNKNOWN_CLUSTER, 'state': 'absent',
                                                                       'path': files['other']}, 'set context_name',
-         None),
+         'ErrorClusterNotFound'),
     ]
     return [case if len(case) == 6 else case + ({},) for case in cases]
 

@@ -1,11 +1,16 @@
-"""The core seen from a playbook: one deadline per task, follow-up settings of a create, kubeconfig secrets."""
+"""The core seen from a playbook: one deadline per task, check mode never waits for a busy cluster, follow-up
+settings of a create, kubeconfig secrets."""
 import json
 import time
 import urllib.request
 
+from ack_emulator.client import SignedClient
+from cases import run_cases
+from test_bad_inputs import SEEDED
 from test_outputs import CREATE
 
-WRITES = ('CreateCluster', 'ModifyCluster', 'DeleteCluster', 'ModifyClusterTags')
+WRITES = ('CreateCluster', 'ModifyCluster', 'DeleteCluster', 'ModifyClusterTags', 'ScaleOutCluster',
+          'InstallClusterAddons')
 
 
 def admin(emulator, path, body):
@@ -43,6 +48,36 @@ def test_a_task_never_waits_past_its_wait_timeout(playbook, emulator):
     assert 'timed out after %ds (the wait_timeout of the whole task)' % timeout in result.stdout
     assert elapsed < 1.5 * timeout + 4, elapsed  # ansible-playbook itself takes 2 to 4 s here; 2 x T would not fit
     assert emulator.stats().get('DeleteCluster') == 1  # it got as far as the delete, within one deadline
+
+
+def test_check_mode_plans_from_a_busy_cluster_without_waiting(playbook, emulator):
+    """A cluster kept `updating` (an EIP change at a slow time scale): check-mode tasks return within one wait_sleep
+    plus start-up, each with a warning that says so, changed as planned, with no task id and no write."""
+    cid = emulator.seed_clusters([SEEDED])[0]
+    admin(emulator, '/config', {'time_scale': 10})  # ModifyCluster's 60 s of infrastructure take 10 minutes
+    signed = SignedClient(emulator.url, emulator.access_key_id, emulator.access_key_secret)
+    assert signed.call('PUT', '/api/v2/clusters/%s' % cid, body={'api_server_eip': True},
+                       action='ModifyCluster').status < 300
+
+    def state():
+        return signed.call('GET', '/clusters/%s' % cid, action='DescribeClusterDetail').json['state']
+    assert state() == 'updating'
+    sleep = 20
+    waits = dict(cluster_id=cid, wait_sleep=sleep, wait_timeout=120)
+    cases = [('alicloud.ack.ack_cluster', dict(waits, tags={'team': 'core'})),
+             ('alicloud.ack.ack_nodes', dict(waits, count=2, worker_instance_types=['ecs.g7.xlarge'], key_pair='k1')),
+             ('alicloud.ack.ack_addon', dict(waits, addons=[{'name': 'arms-prometheus'}]))]
+    before = writes(emulator)
+    start = time.monotonic()
+    results, out = run_cases(playbook, cases, '--check')
+    elapsed = time.monotonic() - start
+    assert elapsed < sleep + 15, elapsed  # a wait would take wait_timeout (120 s) per task
+    warning = 'cluster %s is updating: check mode plans from it as it is now' % cid
+    for r in results:
+        assert not r.get('failed') and r['changed'] and r['task_ids'] == [] and 'task_id' not in r, r
+        assert any(w.startswith(warning) for w in r.get('warnings') or []), r
+    assert warning in ' '.join(out.split())
+    assert writes(emulator) == before and state() == 'updating'
 
 
 def test_create_applies_modify_only_options_and_the_rerun_is_a_no_op(playbook, emulator):

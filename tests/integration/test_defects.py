@@ -169,7 +169,7 @@ def test_reserved_tags_refused_on_update_too_and_an_unknown_id_is_named(playbook
     assert 'may not start with' in r['msg']
     r = failed_result(playbook.run_tasks(one_task('alicloud.ack.ack_cluster',
                                                   {'cluster_id': 'c0123456789abcdef0123456789abcdef'})))
-    assert 'c0123456789abcdef0123456789abcdef was not found' in r['msg']
+    assert 'c0123456789abcdef0123456789abcdef not found' in r['msg']
     assert writes(emulator) == before
 
 

@@ -43,19 +43,17 @@ def test_check_mode_create_writes_nothing(playbook, emulator):
     assert emulator.stats().get('CreateCluster', 0) == 0
 
 
-def test_info_on_unknown_id_is_empty(playbook):
+def test_info_on_unknown_id_fails_as_not_found(playbook):
     result = playbook.run_tasks("""
 - name: Read a cluster that does not exist, by id
   alicloud.ack.ack_cluster_info:
     cluster_id: cdoesnotexist
     gather: [resources]
   register: r
-- name: Show
-  ansible.builtin.debug:
-    var: r
 """)
-    assert result.returncode == 0, result.stdout
-    assert '"clusters": []' in result.stdout
+    assert result.returncode != 0, result.stdout
+    assert '"msg": "cluster cdoesnotexist not found"' in result.stdout
+    assert '"code": "ErrorClusterNotFound"' in result.stdout
 
 
 def test_missing_credentials_is_a_clear_error(playbook):

@@ -140,18 +140,15 @@ def test_answers_parsed(body, expected):
 
 
 def test_request_id_from_header_then_body():
-    app = sequence(ok({'a': 1}, headers={'x-acs-request-id': 'HDR-1'}), ok({'requestId': 'BODY-2'}),
-                   ok({'RequestId': 'BODY-3'}), ok([1]))
+    app = sequence(ok({'code': 'Bad', 'requestId': 'BODY-1'}, 400, headers={'x-acs-request-id': 'HDR-1'}),
+                   ok({'code': 'Bad', 'requestId': 'BODY-2'}, 400), ok({'Code': 'Bad', 'RequestId': 'BODY-3'}, 400),
+                   ok({'code': 'Bad'}, 400))
     with ApiServer(app) as server:
         client = client_for(server)
-        client.call('Op', 'GET', '/x')
-        assert client.last_request_id == 'HDR-1'
-        client.call('Op', 'GET', '/x')
-        assert client.last_request_id == 'BODY-2'
-        client.call('Op', 'GET', '/x')
-        assert client.last_request_id == 'BODY-3'
-        client.call('Op', 'GET', '/x')
-        assert client.last_request_id is None
+        for expected in ('HDR-1', 'BODY-2', 'BODY-3', None):
+            with pytest.raises(AckApiError) as info:
+                client.call('Op', 'GET', '/x')
+            assert info.value.request_id == expected
 
 
 def test_keep_alive_has_no_delayed_ack_stall():
@@ -178,7 +175,6 @@ def test_error_lower_case_keys():
         404, 'ErrorClusterNotFound', 'cluster c1 not found', 'ABC', 'DescribeClusterDetail')
     assert e.to_dict() == {'code': 'ErrorClusterNotFound', 'message': 'cluster c1 not found', 'request_id': 'ABC',
                            'http_status': 404}
-    assert client.last_request_id == 'ABC'
     assert server.count == 1  # a 404 is not retried
 
 

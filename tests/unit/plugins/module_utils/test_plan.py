@@ -57,12 +57,13 @@ def test_check_mode_runs_nothing_and_shows_the_diff():
     plan = Plan('thing', {'id': 1}, {'a': 1}, {'a': 2}, [step('one', 'T-1'), step('two')])
     result = execute(Ack(check_mode=True), plan)
     assert log == []
-    assert result == {'changed': True, 'thing': {'id': 1}, 'diff': {'before': {'a': 1}, 'after': {'a': 2}}}
+    assert result == {'changed': True, 'thing': {'id': 1}, 'diff': {'before': {'a': 1}, 'after': {'a': 2}},
+                      'task_ids': []}
 
 
 def test_no_steps_is_not_changed_and_makes_no_call():
     result = execute(Ack(want_diff=False), Plan('thing', {'id': 1}, {'a': 1}, {'a': 1}, extra={'path': []}))
-    assert result == {'changed': False, 'thing': {'id': 1}, 'path': []}
+    assert result == {'changed': False, 'thing': {'id': 1}, 'path': [], 'task_ids': []}
 
 
 def test_steps_run_in_order_each_waited_and_task_ids_collected():
@@ -159,3 +160,23 @@ def test_extra_after_replaces_parts_of_extra_after_the_steps():
     assert execute(Ack(check_mode=True), plan)['status'] == 'planned'
     result = execute(Ack(), plan)
     assert result['status'] == 'done' and result['path'] == ['a']
+
+
+def test_task_ids_are_the_executors_in_every_mode():
+    plan = Plan('thing', {'id': 1}, steps=[Step('one', lambda: {'task_id': 'T-1'})], extra={'cluster_id': 'c1'})
+    assert execute(Ack(check_mode=True), plan)['task_ids'] == []
+    assert 'task_id' not in execute(Ack(check_mode=True), plan)
+    real = execute(Ack(wait=False), plan)
+    assert (real['task_ids'], real['task_id'], real['cluster_id']) == (['T-1'], 'T-1', 'c1')
+    untasked = execute(Ack(), Plan('thing', steps=[Step('write a file', lambda: None)]))
+    assert untasked['task_ids'] == [] and 'task_id' not in untasked
+
+
+def test_the_deadline_starts_when_the_waiter_is_made():
+    ack = Ack(timeout=10, sleep=1)
+    ack.clock.now = 7  # planning took 7 s before the first wait
+    plan = Plan('thing', steps=[Step('one', lambda: None, until=lambda a: [
+        Condition('never', lambda: {'state': 'updating'}, lambda v: False)])])
+    with pytest.raises(AckModuleError) as info:
+        execute(ack, plan)
+    assert ack.clock.now == 10 and 'timed out after 10s' in info.value.msg

@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster import differences, user_set
 from ansible_collections.alicloud.ack.plugins.module_utils._tags import dict_to_tags, is_system, merge_tags, tags_to_dict
-from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Waiter
+from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Condition, Waiter
 from ansible_collections.alicloud.ack.plugins.module_utils._base import AckModuleError
 
 
@@ -56,7 +56,7 @@ def test_waiter_times_out_at_the_deadline():
     clock = FakeClock()
     waiter = Waiter(timeout=10, sleep=3, clock=clock, pause=clock.sleep)
     with pytest.raises(AckModuleError) as err:
-        waiter.until(lambda: 'initial', lambda v: v == 'running', 'cluster c1 to be running')
+        waiter.wait(Condition('cluster c1 to be running', lambda: 'initial', lambda v: v == 'running'))
     assert 'timed out after 10s' in err.value.msg
     assert clock.now == 10
 
@@ -66,6 +66,7 @@ def test_waiter_fails_fast():
     waiter = Waiter(timeout=100, sleep=1, clock=clock, pause=clock.sleep)
     states = iter(['initial', 'failed'])
     with pytest.raises(AckModuleError) as err:
-        waiter.until(lambda: next(states), lambda v: v == 'running', 'x', lambda v: 'it failed' if v == 'failed' else None)
+        waiter.wait(Condition('x', lambda: next(states), lambda v: v == 'running',
+                              lambda v: 'it failed' if v == 'failed' else None))
     assert err.value.msg == 'it failed'
     assert clock.now == 1
