@@ -63,14 +63,14 @@ def set_config(app, data, rest):
 
 def free_instances(app, data, rest):
     """Existing ECS/ENS instances in no cluster, that AttachInstances may take."""
-    from .ops import nodes as pool  # pylint: disable=import-outside-toplevel
+    from .ops import instances as pool  # pylint: disable=import-outside-toplevel
     with app.db.transaction():
         return app.strip(pool.free_instances(app.db, time.time()))
 
 
 def declare_instances(app, data, rest):
     """Declares existing ECS/ENS instances (see ops' declare_instances)."""
-    from .ops import nodes as pool  # pylint: disable=import-outside-toplevel
+    from .ops import instances as pool  # pylint: disable=import-outside-toplevel
     with app.db.transaction():
         return app.strip(pool.declare_instances(app.db, data, time.time()))
 

@@ -44,15 +44,6 @@ def task_id():
     return 'T-' + secrets.token_hex(12)
 
 
-def instance_id(prefix='i-'):
-    alphabet = string.ascii_lowercase + string.digits
-    return prefix + ''.join(secrets.choice(alphabet) for _ in range(20))
-
-
-def nodepool_id():
-    return 'np' + uuid.uuid4().hex
-
-
 def short_id(prefix, n=20):
     alphabet = string.ascii_lowercase + string.digits
     return prefix + ''.join(secrets.choice(alphabet) for _ in range(n))
@@ -68,17 +59,6 @@ def schedule(doc, now, steps):
         tl.append([at, dict(patch)])
     tl.sort(key=lambda e: e[0])
     return doc
-
-
-def unschedule(doc, predicate=None):
-    """Drop pending timeline entries whose patch matches ``predicate(patch)`` (all when None)."""
-    tl = doc.get('_timeline') or []
-    doc['_timeline'] = [e for e in tl if predicate is not None and not predicate(e[1])]
-    return doc
-
-
-def pending(doc):
-    return list(doc.get('_timeline') or [])
 
 
 def settle(doc, now):
@@ -98,12 +78,6 @@ def settle(doc, now):
     if doc.get('_gone'):
         return None, True
     return doc, changed
-
-
-def finished_at(doc):
-    """Time of the last pending entry (or None)."""
-    tl = doc.get('_timeline') or []
-    return tl[-1][0] if tl else None
 
 
 # -- tasks ------------------------------------------------------------------------------------------------
@@ -148,8 +122,3 @@ def new_task(ctx, cluster_id, task_type, duration, final_patch=None, fail=None, 
     schedule(task, now, [(duration, patch)])
     ctx.db.put('task', tid, task)
     return tid
-
-
-def jitter(rng=None):
-    """A small random factor in [0.9, 1.1] so durations do not all look identical."""
-    return (rng or random).uniform(0.9, 1.1)

@@ -5,7 +5,7 @@ import json
 import re
 import uuid
 
-from .objects import parse_time, timestamp
+from ..lifecycle import iso_utc
 
 CPU_BY_SIZE = {'small': 1, 'medium': 2, 'large': 2, 'xlarge': 4}
 GIB_PER_CPU = {'c': 2, 'g': 4, 'r': 8, 'u': 4, 'hf': 2, 'hfc': 2, 'hfg': 4, 'hfr': 8, 'gn': 4, 'sn': 4}
@@ -75,11 +75,11 @@ def node_object(cluster, n, version=None):
     name = n.get('node_name')
     ip = (n.get('ip_address') or [''])[0]
     cpus, gib = instance_capacity(n.get('instance_type'))
-    created = parse_time(_utc_text(n.get('creation_time'))) or cluster.get('_created_at') or 0
+    created = _epoch(n.get('creation_time')) or cluster.get('_created_at') or 0
     ready = n.get('node_status') == 'Ready'
     version = 'v' + (n.get('kubelet_version') or version or cluster.get('current_version') or '1.30.1-aliyun.1')
     status_text = {'Ready': 'True', 'NotReady': 'False'}.get(n.get('node_status'), 'Unknown')
-    since = timestamp(created)
+    since = iso_utc(created)
     digest = hashlib.sha256(json.dumps(n, sort_keys=True, default=str).encode()).hexdigest()
     conditions = [
         {'type': 'MemoryPressure', 'status': 'False', 'reason': 'KubeletHasSufficientMemory',
@@ -124,13 +124,12 @@ def node_object(cluster, n, version=None):
     }
 
 
-def _utc_text(iso_text):
-    """ACK's ``2024-01-01T08:00:00+08:00`` as ``2024-01-01T00:00:00Z``."""
+def _epoch(iso_text):
+    """ACK's ``2024-01-01T08:00:00+08:00`` as epoch seconds (None when it is not such a time)."""
     try:
-        ts = datetime.datetime.fromisoformat(iso_text).timestamp()
+        return datetime.datetime.fromisoformat(iso_text).timestamp()
     except (TypeError, ValueError):
         return None
-    return timestamp(ts)
 
 
 def node_objects(db, cluster, now):
@@ -157,9 +156,9 @@ def pod_metrics(pod, now):
                  'memory': '%dKi' % _value(seed + 'mem', 2048, 16384)}
         containers.append({'name': c.get('name'), 'usage': usage})
     return {'kind': 'PodMetrics', 'apiVersion': 'metrics.k8s.io/v1beta1',
-            'metadata': {'name': meta['name'], 'namespace': meta.get('namespace'), 'creationTimestamp': timestamp(now),
+            'metadata': {'name': meta['name'], 'namespace': meta.get('namespace'), 'creationTimestamp': iso_utc(now),
                          'labels': dict(meta.get('labels') or {})},
-            'timestamp': timestamp(now - 15), 'window': '15.012s', 'containers': containers}
+            'timestamp': iso_utc(now - 15), 'window': '15.012s', 'containers': containers}
 
 
 def node_metrics(node, pods, now):
@@ -170,7 +169,7 @@ def node_metrics(node, pods, now):
             cpu += int(c['usage']['cpu'][:-1])
             mem += int(c['usage']['memory'][:-2])
     return {'kind': 'NodeMetrics', 'apiVersion': 'metrics.k8s.io/v1beta1',
-            'metadata': {'name': node['metadata']['name'], 'creationTimestamp': timestamp(now),
+            'metadata': {'name': node['metadata']['name'], 'creationTimestamp': iso_utc(now),
                          'labels': dict(node['metadata'].get('labels') or {})},
-            'timestamp': timestamp(now - 15), 'window': '20.034s',
+            'timestamp': iso_utc(now - 15), 'window': '20.034s',
             'usage': {'cpu': '%dn' % cpu, 'memory': '%dKi' % mem}}

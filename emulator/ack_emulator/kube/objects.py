@@ -10,15 +10,13 @@ import re
 import secrets
 import uuid
 
+from ..lifecycle import iso_utc as timestamp  # kube's name for it (workloads, tables, verbs import it from here)
+from .nodes import node_objects
 from .status import bad_request
 
 KIND = 'k8s'
 META = 'kube_meta'
 SYSTEM_NAMESPACES = ('default', 'kube-system', 'kube-public', 'kube-node-lease')
-
-
-def timestamp(ts):
-    return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
 def parse_time(text):
@@ -61,7 +59,6 @@ class Objects:
     def nodes(self):
         """The cluster's nodes (Node objects computed from its ACK nodes)."""
         if self._nodes is None:
-            from .nodes import node_objects  # pylint: disable=import-outside-toplevel  (nodes imports this module)
             self._nodes = node_objects(self.db, self.cluster, self.now)
         return self._nodes
 

@@ -1,7 +1,8 @@
-"""Imports every ops module so their ``@op`` decorators register the handlers."""
+"""The operations. Importing the package imports every module with handlers, so their ``@op`` decorators register
+them; the others (params, catalogue, common, validation, instances) are imported by those that use them."""
 import importlib
 
-MODULES = ['clusters', 'nodes', 'upgrade', 'templates', 'addons']
+MODULES = ['clusters', 'nodes', 'scale_out', 'attach', 'upgrade', 'templates', 'addons']
 
 for _name in MODULES:
     try:

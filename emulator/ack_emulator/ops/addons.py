@@ -13,61 +13,21 @@ import json
 from .. import errors
 from ..lifecycle import AT, iso, new_task
 from ..registry import op
-from .common import get_cluster, is_ask
-from .nodes import as_bool, as_list, as_str, push_timeline, require_running
+from .catalogue import ADDON_GROUP_DEFAULTS, ADDONS, DEFAULT_ADDONS, DEFAULT_ASK_ADDONS, METADATA_CLUSTER_TYPES, \
+    METADATA_CLUSTER_TYPES_TEXT, NETWORK_PLUGINS
+from .common import get_cluster, is_ask, push_timeline, require_running
+from .params import boolean, items, text
 
 INSTALL_SECONDS = 120
 UPGRADE_SECONDS = 180
 UNINSTALL_SECONDS = 60
-
-# name: (group, description, [current version, newer version], required, supported on serverless (Ask))
-CATALOGUE = {
-    'coredns': ('core', 'CoreDNS, the cluster DNS server', ['v1.8.4.1-3a376cc-aliyun', 'v1.9.3.10-7dfca203-aliyun'],
-                True, True),
-    'cloud-controller-manager': ('core', 'Cloud Controller Manager: SLB and route management',
-                                 ['v2.1.0', 'v2.5.0'], True, False),
-    'flannel': ('network', 'Flannel container network plug-in', ['v0.15.1.4-e02c8f12-aliyun',
-                                                                 'v0.15.1.22-20a397e6-aliyun'], False, False),
-    'terway-eniip': ('network', 'Terway container network plug-in (ENI multi-IP mode)', ['v1.2.3', 'v1.5.5'],
-                     False, False),
-    'csi-plugin': ('storage', 'CSI plug-in for disks, NAS and OSS volumes',
-                   ['v1.22.11-abbb810e-aliyun', 'v1.24.3-55228c1-aliyun'], False, False),
-    'csi-provisioner': ('storage', 'CSI provisioner: dynamic disk, NAS and OSS volumes',
-                        ['v1.22.11-abbb810e-aliyun', 'v1.24.3-55228c1-aliyun'], False, False),
-    'flexvolume': ('storage', 'FlexVolume storage plug-in (legacy)', ['v1.14.8.109-649dc5a-aliyun',
-                                                                      'v1.14.8.112-1d6c8bc-aliyun'], False, False),
-    'alicloud-disk-controller': ('storage', 'Disk controller for FlexVolume (legacy)',
-                                 ['v1.14.8.37-bd3fd891-aliyun', 'v1.14.8.44-c23b62c5-aliyun'], False, False),
-    'logtail-ds': ('logging', 'Log Service agent (Logtail DaemonSet)', ['v1.0.29.1-0550501-aliyun',
-                                                                       'v1.2.1.0-6a63b4b-aliyun'], False, False),
-    'aliyun-log-controller': ('logging', 'Log Service controller', ['v0.2.0.0-76d8c7b-aliyun',
-                                                                   'v0.3.2.0-d3c1b6f-aliyun'], False, True),
-    'nginx-ingress-controller': ('ingress', 'NGINX Ingress controller', ['v1.2.1-aliyun.1', 'v1.8.0-aliyun.1'],
-                                 False, True),
-    'metrics-server': ('monitor', 'Metrics Server: resource metrics for HPA and kubectl top',
-                       ['v0.3.9.4-ff225cd-aliyun', 'v0.3.9.7-0a3eb6b5-aliyun'], False, True),
-    'ack-node-problem-detector': ('monitor', 'Node problem detector and event exporter', ['1.2.7', '1.2.16'],
-                                  False, False),
-    'arms-prometheus': ('monitor', 'Managed Service for Prometheus agent', ['1.1.3', '1.1.17'], False, True),
-}
-GROUP_DEFAULTS = {
-    'core': ['coredns', 'cloud-controller-manager'],
-    'network': ['flannel'],
-    'storage': ['csi-plugin', 'csi-provisioner'],
-    'logging': [],
-    'ingress': ['nginx-ingress-controller'],
-    'monitor': ['metrics-server'],
-}
-NETWORK_PLUGINS = ('flannel', 'terway-eniip')
-CLUSTER_TYPES = ('kubernetes', 'managedkubernetes', 'ask', 'externalkubernetes')
-
 
 def _key(cluster_id, name):
     return '%s:%s' % (cluster_id, name)
 
 
 def _catalogue_entry(name):
-    entry = CATALOGUE.get(name) if isinstance(name, str) else None
+    entry = ADDONS.get(name) if isinstance(name, str) else None
     if entry is None:
         raise errors.ApiError(404, errors.NOT_FOUND_CODES['addon'], 'addon %s not found' % (name,))
     return entry
@@ -93,7 +53,7 @@ def installed_addons(ctx, cluster_id):
 
 
 def _addon_doc(ctx, cluster, name, version, config, state):
-    group, description, _versions, required, _ask = CATALOGUE[name]
+    group, description, _versions, required, _ask = ADDONS[name]
     return {
         'cluster_id': cluster['cluster_id'],
         'name': name,
@@ -131,9 +91,9 @@ def _validate_install_items(cluster, items, present):
         if name in names:
             raise errors.bad_param('name', 'add-on %s is listed twice' % name)
         names.add(name)
-        if as_bool('disabled', item.get('disabled')):
+        if boolean(item, 'disabled'):
             continue
-        version = as_str('version', item.get('version')) or versions[0]
+        version = text(item, 'version') or versions[0]
         if version not in versions:
             raise errors.bad_param('version', 'version %s of add-on %s does not exist; available versions: %s'
                                    % (version, name, ', '.join(versions)))
@@ -156,19 +116,17 @@ def install_initial_addons(ctx, cluster, addons=None, ready_after=0):
     """Record the ``addons`` of CreateCluster (None: the default set) as installed; raises ApiError on unknown
     add-ons or bad versions, so call it before storing anything else. Required add-ons are always installed, and
     Flannel when no network plug-in is given (not for serverless clusters)."""
-    items = as_list('addons', addons)
-    names = [i.get('name') for i in items if isinstance(i, dict)]
-    if addons is None:
-        names = ['coredns'] if is_ask(cluster) else ['coredns', 'cloud-controller-manager', 'flannel', 'csi-plugin',
-                                                      'csi-provisioner', 'metrics-server', 'nginx-ingress-controller']
-        items = [{'name': n} for n in names]
-    for name, (_g, _d, _v, required, ask_ok) in CATALOGUE.items():
+    wanted = items({'addons': addons}, 'addons')
+    if wanted is None:
+        wanted = [{'name': n} for n in (DEFAULT_ASK_ADDONS if is_ask(cluster) else DEFAULT_ADDONS)]
+    names = [i.get('name') for i in wanted if isinstance(i, dict)]
+    for name, (_g, _d, _v, required, ask_ok) in ADDONS.items():
         if required and name not in names and (ask_ok or not is_ask(cluster)):
-            items.append({'name': name})
+            wanted.append({'name': name})
             names.append(name)
     if not is_ask(cluster) and not any(n in names for n in NETWORK_PLUGINS):
-        items.append({'name': 'flannel'})
-    todo = _validate_install_items(cluster, items, set())
+        wanted.append({'name': 'flannel'})
+    todo = _validate_install_items(cluster, wanted, set())
     for name, version, config in todo:
         doc = _addon_doc(ctx, cluster, name, version, config, 'installing' if ready_after else 'active')
         doc['last_op'] = _op_status('install', None, ctx.now, 'installing %s %s' % (name, version))
@@ -208,30 +166,29 @@ def _array_body(ctx, key=None):
 @op('InstallClusterAddons', 'POST', '/clusters/<cluster_id>/components/install')
 def install_cluster_addons(ctx, cluster_id):
     items = _array_body(ctx)
-    with ctx.db.transaction():
-        cluster = get_cluster(ctx, cluster_id)
-        present = {d['name'] for d in installed_addons(ctx, cluster_id)}
-        todo = _validate_install_items(cluster, items, present)
-        if not todo:
-            raise errors.bad_param('body', 'no add-on to install (every item is disabled)')
-        require_running(cluster, 'InstallClusterAddons')
-        duration = ctx.duration(INSTALL_SECONDS)
-        fail = ctx.should_fail()
-        task_id = new_task(ctx, cluster_id, 'addon_install', duration, fail=fail,
-                           parameters={'addons': [{'name': n, 'version': v} for n, v, _c in todo]})
-        for name, version, config in todo:
-            doc = _addon_doc(ctx, cluster, name, version, config, 'installing')
-            doc['last_op'] = _op_status('install', task_id, ctx.now, 'installing %s %s' % (name, version))
-            if fail:
-                final = {'state': 'failed', 'updated': AT,
-                         'last_op': dict(doc['last_op'], status='failed', message=_fail_message(fail),
-                                         finished_at=iso(ctx.now + duration))}
-            else:
-                final = {'state': 'active', 'updated': AT,
-                         'last_op': dict(doc['last_op'], status='success', message='%s %s installed'
-                                         % (name, version), finished_at=iso(ctx.now + duration))}
-            push_timeline(doc, ctx.now + duration, final)
-            ctx.db.put('addon', _key(cluster_id, name), doc)
+    cluster = get_cluster(ctx, cluster_id)
+    present = {d['name'] for d in installed_addons(ctx, cluster_id)}
+    todo = _validate_install_items(cluster, items, present)
+    if not todo:
+        raise errors.bad_param('body', 'no add-on to install (every item is disabled)')
+    require_running(cluster, 'InstallClusterAddons')
+    duration = ctx.duration(INSTALL_SECONDS)
+    fail = ctx.should_fail()
+    task_id = new_task(ctx, cluster_id, 'addon_install', duration, fail=fail,
+                       parameters={'addons': [{'name': n, 'version': v} for n, v, _c in todo]})
+    for name, version, config in todo:
+        doc = _addon_doc(ctx, cluster, name, version, config, 'installing')
+        doc['last_op'] = _op_status('install', task_id, ctx.now, 'installing %s %s' % (name, version))
+        if fail:
+            final = {'state': 'failed', 'updated': AT,
+                     'last_op': dict(doc['last_op'], status='failed', message=_fail_message(fail),
+                                     finished_at=iso(ctx.now + duration))}
+        else:
+            final = {'state': 'active', 'updated': AT,
+                     'last_op': dict(doc['last_op'], status='success', message='%s %s installed'
+                                     % (name, version), finished_at=iso(ctx.now + duration))}
+        push_timeline(doc, ctx.now + duration, final)
+        ctx.db.put('addon', _key(cluster_id, name), doc)
     return {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}
 
 
@@ -250,111 +207,109 @@ def _installed(ctx, cluster_id, name, operation):
 @op('UnInstallClusterAddons', 'POST', '/clusters/<cluster_id>/components/uninstall')
 def uninstall_cluster_addons(ctx, cluster_id):
     items = _array_body(ctx, 'addons')
-    with ctx.db.transaction():
-        cluster = get_cluster(ctx, cluster_id)
-        docs, seen = [], set()
-        for item in items:
-            if not isinstance(item, dict) or item.get('name') in (None, ''):
-                raise errors.missing_param('name')
-            name = item['name']
-            if name in seen:
-                raise errors.bad_param('name', 'add-on %s is listed twice' % name)
-            seen.add(name)
-            as_bool('cleanup_cloud_resources', item.get('cleanup_cloud_resources'))
-            doc = _installed(ctx, cluster_id, name, None)
-            if doc.get('required'):
-                raise errors.ApiError(400, 'ErrorAddonRequired', 'add-on %s is required by the cluster and cannot '
-                                      'be uninstalled' % name)
-            if doc.get('state') not in ('active', 'failed'):
-                raise errors.ApiError(400, 'InvalidStatus.Addon', 'add-on %s is %s, UnInstallClusterAddons is not '
-                                      'allowed' % (name, doc.get('state')))
-            docs.append(doc)
-        require_running(cluster, 'UnInstallClusterAddons')
-        duration = ctx.duration(UNINSTALL_SECONDS)
-        fail = ctx.should_fail()
-        task_id = new_task(ctx, cluster_id, 'addon_uninstall', duration, fail=fail,
-                           parameters={'addons': [{'name': d['name']} for d in docs]})
-        for doc in docs:
-            before = doc.get('state')
-            doc['state'] = 'uninstalling'
-            doc['updated'] = iso(ctx.now)
-            doc['last_op'] = _op_status('uninstall', task_id, ctx.now, 'uninstalling %s' % doc['name'])
-            if fail:
-                push_timeline(doc, ctx.now + duration, {
-                    'state': before, 'updated': AT,
-                    'last_op': dict(doc['last_op'], status='failed', message=_fail_message(fail),
-                                    finished_at=iso(ctx.now + duration))})
-            else:
-                push_timeline(doc, ctx.now + duration, {'_gone': True})
-            ctx.db.put('addon', _key(cluster_id, doc['name']), doc)
+    cluster = get_cluster(ctx, cluster_id)
+    docs, seen = [], set()
+    for item in items:
+        if not isinstance(item, dict) or item.get('name') in (None, ''):
+            raise errors.missing_param('name')
+        name = item['name']
+        if name in seen:
+            raise errors.bad_param('name', 'add-on %s is listed twice' % name)
+        seen.add(name)
+        boolean(item, 'cleanup_cloud_resources')
+        doc = _installed(ctx, cluster_id, name, None)
+        if doc.get('required'):
+            raise errors.ApiError(400, 'ErrorAddonRequired', 'add-on %s is required by the cluster and cannot '
+                                  'be uninstalled' % name)
+        if doc.get('state') not in ('active', 'failed'):
+            raise errors.ApiError(400, 'InvalidStatus.Addon', 'add-on %s is %s, UnInstallClusterAddons is not '
+                                  'allowed' % (name, doc.get('state')))
+        docs.append(doc)
+    require_running(cluster, 'UnInstallClusterAddons')
+    duration = ctx.duration(UNINSTALL_SECONDS)
+    fail = ctx.should_fail()
+    task_id = new_task(ctx, cluster_id, 'addon_uninstall', duration, fail=fail,
+                       parameters={'addons': [{'name': d['name']} for d in docs]})
+    for doc in docs:
+        before = doc.get('state')
+        doc['state'] = 'uninstalling'
+        doc['updated'] = iso(ctx.now)
+        doc['last_op'] = _op_status('uninstall', task_id, ctx.now, 'uninstalling %s' % doc['name'])
+        if fail:
+            push_timeline(doc, ctx.now + duration, {
+                'state': before, 'updated': AT,
+                'last_op': dict(doc['last_op'], status='failed', message=_fail_message(fail),
+                                finished_at=iso(ctx.now + duration))})
+        else:
+            push_timeline(doc, ctx.now + duration, {'_gone': True})
+        ctx.db.put('addon', _key(cluster_id, doc['name']), doc)
     return {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}
 
 
 @op('UpgradeClusterAddons', 'POST', '/clusters/<cluster_id>/components/upgrade')
 def upgrade_cluster_addons(ctx, cluster_id):
     items = _array_body(ctx)
-    with ctx.db.transaction():
-        cluster = get_cluster(ctx, cluster_id)
-        plan, seen = [], set()
-        for item in items:
-            if not isinstance(item, dict):
-                raise errors.bad_param('body', 'each item must be an object with component_name')
-            name = item.get('component_name') or item.get('name')
-            if name in (None, ''):
-                raise errors.missing_param('component_name')
-            if name in seen:
-                raise errors.bad_param('component_name', 'add-on %s is listed twice' % name)
-            seen.add(name)
-            versions = _catalogue_entry(name)[2]
-            doc = _installed(ctx, cluster_id, name, 'UpgradeClusterAddons')
-            current = as_str('version', item.get('version'))
-            if current is not None and current != doc['version']:
-                raise errors.bad_param('version', 'add-on %s runs %s, not %s' % (name, doc['version'], current))
-            target = as_str('next_version', item.get('next_version')) or versions[-1]
-            if target not in versions:
-                raise errors.bad_param('next_version', 'version %s of add-on %s does not exist; available versions: '
-                                       '%s' % (target, name, ', '.join(versions)))
-            if versions.index(target) <= versions.index(doc['version']):
-                raise errors.bad_param('next_version', 'add-on %s runs %s; %s is not newer'
-                                       % (name, doc['version'], target))
-            as_str('policy', item.get('policy'), choices=('overwrite', 'canary'))
-            config = _check_config(name, item.get('config')) if item.get('config') not in (None, '') else None
-            plan.append((doc, target, config))
-        if not plan:
+    cluster = get_cluster(ctx, cluster_id)
+    plan, seen = [], set()
+    for item in items:
+        if not isinstance(item, dict):
+            raise errors.bad_param('body', 'each item must be an object with component_name')
+        name = item.get('component_name') or item.get('name')
+        if name in (None, ''):
             raise errors.missing_param('component_name')
-        require_running(cluster, 'UpgradeClusterAddons')
-        duration = ctx.duration(UPGRADE_SECONDS)
-        fail = ctx.should_fail()
-        task_id = new_task(ctx, cluster_id, 'addon_upgrade', duration, fail=fail,
-                           parameters={'addons': [{'component_name': d['name'], 'version': d['version'],
-                                                   'next_version': t} for d, t, _c in plan]})
-        for doc, target, config in plan:
-            doc['state'] = 'upgrading'
-            doc['next_version'] = target
-            doc['updated'] = iso(ctx.now)
-            doc['last_op'] = _op_status('upgrade', task_id, ctx.now, 'upgrading %s from %s to %s'
-                                        % (doc['name'], doc['version'], target))
-            final = {'state': 'active', 'version': target, 'next_version': '', 'updated': AT,
-                     'last_op': dict(doc['last_op'], status='success', message='%s upgraded to %s'
-                                     % (doc['name'], target), finished_at=iso(ctx.now + duration))}
-            if config is not None:
-                final['config'] = config
-            if fail:
-                final = {'state': 'active', 'next_version': '', 'updated': AT,
-                         'last_op': dict(doc['last_op'], status='failed', message=_fail_message(fail),
-                                         finished_at=iso(ctx.now + duration))}
-            push_timeline(doc, ctx.now + duration, final)
-            ctx.db.put('addon', _key(cluster_id, doc['name']), doc)
+        if name in seen:
+            raise errors.bad_param('component_name', 'add-on %s is listed twice' % name)
+        seen.add(name)
+        versions = _catalogue_entry(name)[2]
+        doc = _installed(ctx, cluster_id, name, 'UpgradeClusterAddons')
+        current = text(item, 'version')
+        if current is not None and current != doc['version']:
+            raise errors.bad_param('version', 'add-on %s runs %s, not %s' % (name, doc['version'], current))
+        target = text(item, 'next_version') or versions[-1]
+        if target not in versions:
+            raise errors.bad_param('next_version', 'version %s of add-on %s does not exist; available versions: '
+                                   '%s' % (target, name, ', '.join(versions)))
+        if versions.index(target) <= versions.index(doc['version']):
+            raise errors.bad_param('next_version', 'add-on %s runs %s; %s is not newer'
+                                   % (name, doc['version'], target))
+        text(item, 'policy', choices=('overwrite', 'canary'))
+        config = _check_config(name, item.get('config')) if item.get('config') not in (None, '') else None
+        plan.append((doc, target, config))
+    if not plan:
+        raise errors.missing_param('component_name')
+    require_running(cluster, 'UpgradeClusterAddons')
+    duration = ctx.duration(UPGRADE_SECONDS)
+    fail = ctx.should_fail()
+    task_id = new_task(ctx, cluster_id, 'addon_upgrade', duration, fail=fail,
+                       parameters={'addons': [{'component_name': d['name'], 'version': d['version'],
+                                               'next_version': t} for d, t, _c in plan]})
+    for doc, target, config in plan:
+        doc['state'] = 'upgrading'
+        doc['next_version'] = target
+        doc['updated'] = iso(ctx.now)
+        doc['last_op'] = _op_status('upgrade', task_id, ctx.now, 'upgrading %s from %s to %s'
+                                    % (doc['name'], doc['version'], target))
+        final = {'state': 'active', 'version': target, 'next_version': '', 'updated': AT,
+                 'last_op': dict(doc['last_op'], status='success', message='%s upgraded to %s'
+                                 % (doc['name'], target), finished_at=iso(ctx.now + duration))}
+        if config is not None:
+            final['config'] = config
+        if fail:
+            final = {'state': 'active', 'next_version': '', 'updated': AT,
+                     'last_op': dict(doc['last_op'], status='failed', message=_fail_message(fail),
+                                     finished_at=iso(ctx.now + duration))}
+        push_timeline(doc, ctx.now + duration, final)
+        ctx.db.put('addon', _key(cluster_id, doc['name']), doc)
     return {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}
 
 
 def _can_upgrade(doc):
-    versions = CATALOGUE[doc['name']][2]
+    versions = ADDONS[doc['name']][2]
     return doc.get('state') == 'active' and doc['version'] in versions and doc['version'] != versions[-1]
 
 
 def _version_entry(doc):
-    versions = CATALOGUE[doc['name']][2]
+    versions = ADDONS[doc['name']][2]
     can = _can_upgrade(doc)
     if doc.get('state') != 'active':
         message = 'add-on is %s' % doc.get('state')
@@ -411,7 +366,7 @@ def describe_cluster_addon_upgrade_status(ctx, cluster_id, component_id):
 @op('DescribeClusterAddonsUpgradeStatus', 'GET', '/clusters/<cluster_id>/components/upgradestatus')
 def describe_cluster_addons_upgrade_status(ctx, cluster_id):
     get_cluster(ctx, cluster_id)
-    names = as_list('componentIds', ctx.query.get('componentIds'), required=True)
+    names = items(ctx.query, 'componentIds', required=True)
     return {name: _upgrade_status(_installed(ctx, cluster_id, name, None)) for name in names}
 
 
@@ -419,12 +374,11 @@ def describe_cluster_addons_upgrade_status(ctx, cluster_id):
 def describe_addons(ctx):
     q = ctx.query
     ctype = (q.get('cluster_type') or 'kubernetes')
-    if ctype.lower() not in CLUSTER_TYPES:
-        raise errors.bad_param('cluster_type', 'valid values are Kubernetes, ManagedKubernetes, Ask, '
-                               'ExternalKubernetes')
+    if ctype.lower() not in METADATA_CLUSTER_TYPES:
+        raise errors.bad_param('cluster_type', 'valid values are %s' % METADATA_CLUSTER_TYPES_TEXT)
     ask = ctype.lower() == 'ask'
     groups, standard = {}, {}
-    for name, (group, description, versions, required, ask_ok) in CATALOGUE.items():
+    for name, (group, description, versions, required, ask_ok) in ADDONS.items():
         if ask and not ask_ok:
             continue
         item = {'name': name, 'version': versions[0], 'description': description, 'disabled': False,
@@ -434,6 +388,6 @@ def describe_addons(ctx):
     out = []
     for group, items in groups.items():
         names = [i['name'] for i in items]
-        out.append({'group_name': group, 'default': [n for n in GROUP_DEFAULTS.get(group, []) if n in names],
+        out.append({'group_name': group, 'default': [n for n in ADDON_GROUP_DEFAULTS.get(group, []) if n in names],
                     'items': items})
     return {'ComponentGroups': out, 'StandardComponents': standard}

@@ -2,9 +2,8 @@
 ModifyCluster, DeleteCluster, DescribeClusterResources, DescribeExternalAgent, DescribeUserQuota,
 DescribeClusterLogs, DescribeClusterUserKubeconfig, ListTagResources, ModifyClusterTags, DescribeTaskInfo.
 
-(ScaleOutCluster lives in nodes.py.)
+(ScaleOutCluster lives in scale_out.py.)
 """
-import base64
 import hashlib
 import ipaddress
 import json
@@ -14,9 +13,11 @@ import secrets
 from .. import errors, kube
 from ..lifecycle import AT, cluster_id as new_cluster_id, iso, new_task, schedule, short_id
 from ..registry import op
-from . import validation as v
 from . import addons, nodes
-from .common import body_dict, get_cluster
+from .catalogue import CLUSTER_SPECS, REGIONS
+from .common import body_dict, cluster_log, get_cluster
+from .params import boolean, integer, items, mapping, paginate, text, token_page
+from .validation import MAX_TAGS, check_name, check_tags, id_list, is_system_tag, prefixed, validate_create
 
 # Real-world durations in seconds (multiplied by --time-scale).
 CREATE_SECONDS = {'dedicated': 900, 'managed': 480, 'ask': 120, 'edge': 480, 'sandboxed': 600}
@@ -32,18 +33,11 @@ MODIFY_STATES = ('running',)
 DELETE_STATES = ('running', 'failed', 'delete_failed', 'stopped', 'unavailable', 'inactive')
 TAG_STATES = ('initial', 'running', 'failed', 'updating', 'scaling', 'upgrading', 'removing', 'draining',
               'stopped', 'unavailable')
-# fields ModifyCluster only records (no infrastructure change, no ``updating`` phase)
-METADATA_FIELDS = ('deletion_protection', 'cluster_name', 'resource_group_id', 'maintenance_window',
-                   'operation_policy', 'timezone', 'instance_deletion_protection', 'client_token')
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
 def _live_clusters(ctx):
     return ctx.db.list('cluster', now=ctx.now)
-
-
-def _log(cluster, at, message, level='INFO'):
-    cluster.setdefault('_logs', []).append([at, level, message])
 
 
 def _master_url(ctx, cluster, public):
@@ -165,7 +159,7 @@ def create_cluster(ctx):
                                       'as a previous, but non-identical request.')
             return 202, {'cluster_id': prior['cluster_id'], 'request_id': ctx.request_id,
                          'task_id': prior['task_id']}
-    spec = v.validate_create(body)
+    spec = validate_create(body)
     kind = spec['kind']
     live = _live_clusters(ctx)
     region = spec['region_id']
@@ -238,15 +232,17 @@ def create_cluster(ctx):
         nodes.create_nodes(ctx, cluster, workers, role='Worker', spec=spec, ready_after=duration)
     cluster['size'] = workers + masters
 
-    _log(cluster, now, 'Start to create cluster %s (%s)' % (cid, spec['cluster_type']))
-    _log(cluster, now + duration * 0.2, 'Start to create the cluster network, load balancer and security group')
+    cluster_log(cluster, now, 'Start to create cluster %s (%s)' % (cid, spec['cluster_type']))
+    cluster_log(cluster, now + duration * 0.2,
+                'Start to create the cluster network, load balancer and security group')
     if workers or masters:
-        _log(cluster, now + duration * 0.5, 'Start to create %d nodes' % (workers + masters))
+        cluster_log(cluster, now + duration * 0.5, 'Start to create %d nodes' % (workers + masters))
     if fail:
-        _log(cluster, now + duration, 'Failed to create cluster: %s: %s' % (fail['code'], fail['message']), 'ERROR')
+        cluster_log(cluster, now + duration, 'Failed to create cluster: %s: %s' % (fail['code'], fail['message']),
+                    'ERROR')
         schedule(cluster, now, [(duration, {'state': 'failed', 'updated': AT})])
     else:
-        _log(cluster, now + duration, 'Cluster created successfully')
+        cluster_log(cluster, now + duration, 'Cluster created successfully')
         schedule(cluster, now, [(duration, {'state': 'running', 'updated': AT,
                                             'master_url': _master_url(ctx, cluster,
                                                                       spec['endpoint_public_access'])})])
@@ -297,18 +293,101 @@ def describe_clusters(ctx):
 
 @op('DescribeClustersV1', 'GET', '/api/v1/clusters', pure=True)
 def describe_clusters_v1(ctx):
-    from ..app import paginate
     region = _q(ctx, 'region_id')
-    if region is not None and region not in v.REGIONS:
+    if region is not None and region not in REGIONS:
         raise errors.bad_param('region_id', 'unknown region %r' % region)
-    items = _filtered(ctx, _q(ctx, 'name', 'Name'), _q(ctx, 'cluster_type', 'ClusterType', 'clusterType'),
-                      {'cluster_id': _q(ctx, 'cluster_id'), 'cluster_spec': _q(ctx, 'cluster_spec'),
-                       'profile': _q(ctx, 'profile'), 'region_id': _q(ctx, 'region_id')})
-    page, info = paginate(items, _q(ctx, 'page_number'), _q(ctx, 'page_size'), default_size=10, max_size=100)
+    rows = _filtered(ctx, _q(ctx, 'name', 'Name'), _q(ctx, 'cluster_type', 'ClusterType', 'clusterType'),
+                     {'cluster_id': _q(ctx, 'cluster_id'), 'cluster_spec': _q(ctx, 'cluster_spec'),
+                      'profile': _q(ctx, 'profile'), 'region_id': _q(ctx, 'region_id')})
+    page, info = paginate(rows, ctx.query)
     return {'clusters': page, 'page_info': info}
 
 
 # -- ModifyCluster ------------------------------------------------------------------------------------------
+def _id_reader(prefix, what):
+    """A reader of an optional resource id ('' clears it)."""
+    return lambda body, key: prefixed(body, key, prefix, what) or ''
+
+
+# ModifyCluster parameters recorded as they are: name -> (reader, changes the infrastructure: ``updating`` phase)
+MODIFY_FIELDS = {
+    'deletion_protection': (boolean, False),
+    'instance_deletion_protection': (boolean, False),
+    'resource_group_id': (_id_reader('rg-', 'a resource group ID'), False),
+    'maintenance_window': (mapping, False),
+    'operation_policy': (mapping, False),
+    'timezone': (text, False),
+    'control_plane_config': (mapping, True),
+    'control_plane_endpoints_config': (mapping, True),
+    'system_events_logging': (mapping, True),
+    'rrsa_config': (mapping, True),
+    'ingress_loadbalancer_id': (_id_reader('lb-', 'a load balancer ID'), True),
+    'ingress_domain_rebinding': (boolean, True),
+    'enable_rrsa': (boolean, True),
+    'access_control_list': (items, True),
+    'api_server_custom_cert_sans': (mapping, True),
+}
+
+
+# ModifyCluster parameters with rules of their own: (ctx, cluster, body, changes) -> changes the infrastructure
+def _modify_name(ctx, cluster, body, changes):
+    name = check_name('cluster_name', body['cluster_name'])
+    for c in _live_clusters(ctx):
+        if c['cluster_id'] != cluster['cluster_id'] and c.get('region_id') == cluster.get('region_id') \
+                and c.get('name') == name:
+            raise errors.ApiError(400, 'ClusterNameAlreadyExist', 'cluster name %s already exists in %s'
+                                  % (name, cluster.get('region_id')))
+    changes['name'] = name
+    return False
+
+
+def _modify_eip(ctx, cluster, body, changes):
+    on = changes['api_server_eip'] = boolean(body, 'api_server_eip')
+    changes['api_server_eip_id'] = (body.get('api_server_eip_id') or cluster.get('api_server_eip_id')
+                                    or short_id('eip-', 20)) if on else ''
+    return True
+
+
+def _modify_eip_id(ctx, cluster, body, changes):
+    eip = prefixed(body, 'api_server_eip_id', 'eip-', 'an EIP ID')
+    if not boolean(body, 'api_server_eip', default=True):
+        return False
+    changes.setdefault('api_server_eip_id', eip or '')
+    return True
+
+
+def _modify_vswitches(ctx, cluster, body, changes):
+    ids = id_list(body, 'vswitch_ids', 'vsw-', 1, 5)
+    if ids is None:
+        raise errors.missing_param('vswitch_ids')
+    changes.update({'vswitch_ids': ids, 'vswitch_id': ','.join(ids)})
+    return True
+
+
+def _modify_security_group(ctx, cluster, body, changes):
+    sg = prefixed(body, 'security_group_id', 'sg-', 'a security group ID')
+    if not sg:
+        raise errors.bad_param('security_group_id', "'' is not a security group ID (sg-...)")
+    changes['security_group_id'] = sg
+    return True
+
+
+def _modify_spec(ctx, cluster, body, changes):
+    spec = text(body, 'cluster_spec', choices=CLUSTER_SPECS)
+    if cluster.get('cluster_type') == 'Kubernetes':
+        raise errors.bad_param('cluster_spec', 'dedicated (Kubernetes) clusters have no cluster_spec')
+    if cluster.get('cluster_spec') == 'ack.pro.small' and spec == 'ack.standard':
+        raise errors.bad_param('cluster_spec', 'a Pro cluster cannot be changed back to ack.standard')
+    changes['cluster_spec'] = spec
+    return True
+
+
+MODIFY_RULES = {'cluster_name': _modify_name, 'api_server_eip': _modify_eip, 'api_server_eip_id': _modify_eip_id,
+                'vswitch_ids': _modify_vswitches, 'security_group_id': _modify_security_group,
+                'cluster_spec': _modify_spec}
+MODIFY_IGNORED = ('client_token', 'ClusterId')
+
+
 @op('ModifyCluster', 'PUT', '/api/v2/clusters/<cluster_id>')
 def modify_cluster(ctx, cluster_id):
     body = body_dict(ctx)
@@ -316,85 +395,16 @@ def modify_cluster(ctx, cluster_id):
     changes = {}
     infra = False
     for key, val in body.items():
-        if val is None:
+        if val is None or key in MODIFY_IGNORED:
             continue
-        if key == 'deletion_protection':
-            changes[key] = v.as_bool(key, val)
-        elif key == 'instance_deletion_protection':
-            changes[key] = v.as_bool(key, val)
-        elif key == 'cluster_name':
-            name = v.check_name(key, val)
-            for c in _live_clusters(ctx):
-                if c['cluster_id'] != cluster_id and c.get('region_id') == cluster.get('region_id') \
-                        and c.get('name') == name:
-                    raise errors.ApiError(400, 'ClusterNameAlreadyExist', 'cluster name %s already exists in %s'
-                                          % (name, cluster.get('region_id')))
-            changes['name'] = name
-        elif key == 'resource_group_id':
-            rg = v.as_str(key, val)
-            if rg and not rg.startswith('rg-'):
-                raise errors.bad_param(key, '%r is not a resource group ID (rg-...)' % rg)
-            changes[key] = rg or ''
-        elif key in ('maintenance_window', 'operation_policy', 'control_plane_config',
-                     'control_plane_endpoints_config', 'system_events_logging', 'rrsa_config'):
-            changes[key] = v.as_dict(key, val)
-            infra = infra or key not in METADATA_FIELDS
-        elif key == 'api_server_eip':
-            on = v.as_bool(key, val)
-            changes[key] = on
-            if on:
-                eip = body.get('api_server_eip_id') or cluster.get('api_server_eip_id') or short_id('eip-', 20)
-                changes['api_server_eip_id'] = eip
-            else:
-                changes['api_server_eip_id'] = ''
-            infra = True
-        elif key == 'api_server_eip_id':
-            eip = v.as_str(key, val)
-            if eip and not eip.startswith('eip-'):
-                raise errors.bad_param(key, '%r is not an EIP ID (eip-...)' % eip)
-            if not v.as_bool('api_server_eip', body.get('api_server_eip'), True):
-                continue
-            changes.setdefault(key, eip or '')
-            infra = True
-        elif key == 'ingress_loadbalancer_id':
-            lb = v.as_str(key, val)
-            if lb and not lb.startswith('lb-'):
-                raise errors.bad_param(key, '%r is not a load balancer ID (lb-...)' % lb)
-            changes[key] = lb or ''
-            infra = True
-        elif key == 'ingress_domain_rebinding':
-            changes[key] = v.as_bool(key, val)
-            infra = True
-        elif key in ('access_control_list', 'api_server_custom_cert_sans', 'vswitch_ids'):
-            items = v.as_list(key, val) if key != 'api_server_custom_cert_sans' else v.as_dict(key, val)
-            if key == 'vswitch_ids':
-                items = v.id_list(key, val, 'vsw-', 1, 5)
-                changes['vswitch_id'] = ','.join(items)
-            changes[key] = items
-            infra = True
-        elif key == 'security_group_id':
-            sg = v.as_str(key, val)
-            if not sg or not sg.startswith('sg-'):
-                raise errors.bad_param(key, '%r is not a security group ID (sg-...)' % (val,))
-            changes[key] = sg
-            infra = True
-        elif key == 'enable_rrsa':
-            changes[key] = v.as_bool(key, val)
-            infra = True
-        elif key == 'timezone':
-            changes[key] = v.as_str(key, val)
-        elif key == 'cluster_spec':
-            spec = v.as_str(key, val, choices=v.CLUSTER_SPECS)
-            if cluster.get('cluster_type') == 'Kubernetes':
-                raise errors.bad_param(key, 'dedicated (Kubernetes) clusters have no cluster_spec')
-            if cluster.get('cluster_spec') == 'ack.pro.small' and spec == 'ack.standard':
-                raise errors.bad_param(key, 'a Pro cluster cannot be changed back to ack.standard')
-            changes[key] = spec
-            infra = True
-        elif key in ('client_token', 'ClusterId'):
-            continue
+        if key in MODIFY_FIELDS:
+            read, changed = MODIFY_FIELDS[key]
+            changes[key] = read(body, key)
+        elif key in MODIFY_RULES:
+            changed = MODIFY_RULES[key](ctx, cluster, body, changes)
         else:
             raise errors.bad_param(key, 'ModifyCluster does not accept this parameter')
+        infra = infra or changed
     if 'api_server_eip' in changes or 'api_server_eip_id' in changes:
         public = changes.get('api_server_eip', cluster.get('api_server_eip'))
         if cluster.get('master_url'):
@@ -406,10 +416,10 @@ def modify_cluster(ctx, cluster_id):
     if infra:
         cluster['state'] = 'updating'
         schedule(cluster, now, [(duration, {'state': 'running', 'updated': AT})])
-        _log(cluster, now, 'Start to update cluster: %s' % ', '.join(sorted(changes)))
-        _log(cluster, now + duration, 'Cluster updated successfully')
+        cluster_log(cluster, now, 'Start to update cluster: %s' % ', '.join(sorted(changes)))
+        cluster_log(cluster, now + duration, 'Cluster updated successfully')
     elif changes:
-        _log(cluster, now, 'Cluster attributes changed: %s' % ', '.join(sorted(changes)))
+        cluster_log(cluster, now, 'Cluster attributes changed: %s' % ', '.join(sorted(changes)))
     ctx.db.put('cluster', cluster_id, cluster)
     task_id = new_task(ctx, cluster_id, 'cluster_update', duration)
     return 202, {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}
@@ -433,16 +443,16 @@ def delete_cluster(ctx, cluster_id):
             except ValueError:
                 raise errors.bad_param(name, 'must be a JSON array')
     for name in ('keep_slb', 'retain_all_resources'):
-        v.as_bool(name, ctx.query.get(name), False)
+        boolean(ctx.query, name)
     now = ctx.now
     duration = ctx.duration(DELETE_SECONDS.get(cluster.get('_kind'), 180))
     fail = ctx.should_fail()
     cluster['state'] = 'deleting'
     cluster['updated'] = iso(now)
-    _log(cluster, now, 'Start to delete cluster %s' % cluster_id)
+    cluster_log(cluster, now, 'Start to delete cluster %s' % cluster_id)
     if fail:
         schedule(cluster, now, [(duration, {'state': 'delete_failed', 'updated': AT})])
-        _log(cluster, now + duration, 'Failed to delete cluster: %s' % fail['message'], 'ERROR')
+        cluster_log(cluster, now + duration, 'Failed to delete cluster: %s' % fail['message'], 'ERROR')
     else:
         schedule(cluster, now, [(duration, {'state': 'deleted', '_gone': True})])
         nodes.delete_cluster_nodes(ctx, cluster_id)
@@ -493,7 +503,7 @@ def describe_cluster_resources(ctx, cluster_id):
         logical = 'k8s_master' if n.get('instance_role') == 'Master' else 'k8s_nodes'
         out.append(res(logical, 'ALIYUN::ECS::InstanceGroup' if n.get('instance_role') == 'Master'
                        else 'ALIYUN::ESS::ScalingGroup', n['instance_id']))
-    if v.as_bool('with_addon_resources', ctx.query.get('with_addon_resources'), False):
+    if boolean(ctx.query, 'with_addon_resources'):
         if cluster.get('ingress_loadbalancer_id'):
             out.append(res('ingress_slb', 'ALIYUN::SLB::LoadBalancer', cluster['ingress_loadbalancer_id'], 0))
         out.append(res('k8s_sls_project', 'ALIYUN::SLS::Project', 'k8s-log-%s' % cluster_id))
@@ -504,9 +514,8 @@ def describe_cluster_resources(ctx, cluster_id):
 @op('DescribeExternalAgent', 'GET', '/k8s/<cluster_id>/external/agent/deployment')
 def describe_external_agent(ctx, cluster_id):
     cluster = get_cluster(ctx, cluster_id, SERVING_STATES)
-    private = v.as_bool('PrivateIpAddress', ctx.query.get('PrivateIpAddress'), False)
-    mode = v.as_str('AgentMode', ctx.query.get('AgentMode'), choices=('default', 'cluster', 'namespace'),
-                    default='default')
+    private = boolean(ctx.query, 'PrivateIpAddress')
+    mode = text(ctx.query, 'AgentMode', choices=('default', 'cluster', 'namespace'), default='default')
     endpoint = cluster['_intranet_ip'] if private else cluster['_public_ip']
     config = ('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ack-cluster-agent\n'
               '  namespace: kube-system\n  labels:\n    app: ack-cluster-agent\n    mode: %s\nspec:\n'
@@ -548,8 +557,8 @@ def describe_cluster_logs(ctx, cluster_id):
 @op('DescribeClusterUserKubeconfig', 'GET', '/k8s/<cluster_id>/user_config')
 def describe_cluster_user_kubeconfig(ctx, cluster_id):
     cluster = get_cluster(ctx, cluster_id, SERVING_STATES)
-    private = v.as_bool('PrivateIpAddress', ctx.query.get('PrivateIpAddress'), False)
-    minutes = v.as_int('TemporaryDurationMinutes', ctx.query.get('TemporaryDurationMinutes'), 15, 4320)
+    private = boolean(ctx.query, 'PrivateIpAddress')
+    minutes = integer(ctx.query, 'TemporaryDurationMinutes', 15, 4320)
     if not private and not cluster.get('api_server_eip'):
         raise errors.ApiError(400, 'ErrorPublicEndpointNotFound', 'cluster %s has no public API server endpoint; '
                               'ask for the internal one (PrivateIpAddress=true)' % cluster_id)
@@ -580,7 +589,7 @@ def list_tag_resources(ctx):
     if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
         raise errors.bad_param('resource_ids', 'must be a JSON array of cluster IDs')
     if tags is not None:
-        tags = v.check_tags('tags', tags)
+        tags = check_tags({'tags': tags}, 'tags')
     if not ids and not tags:
         raise errors.missing_param('resource_ids or tags')
     clusters = [c for c in _live_clusters(ctx) if ctx.allowed(c['cluster_id'])]
@@ -591,15 +600,7 @@ def list_tag_resources(ctx):
         clusters = [c for c in clusters if want <= {(t['key'], t['value']) for t in c.get('tags') or []}]
     rows = [{'resource_id': c['cluster_id'], 'resource_type': 'ALIYUN::CS::CLUSTER', 'tag_key': t['key'],
              'tag_value': t['value']} for c in clusters for t in c.get('tags') or []]
-    token = ctx.query.get('next_token') or ''
-    start = 0
-    if token:
-        try:
-            start = int(base64.urlsafe_b64decode(token.encode()).decode())
-        except ValueError:
-            raise errors.bad_param('next_token', 'not a token this API returned')
-    page = rows[start:start + 50]
-    nxt = base64.urlsafe_b64encode(str(start + 50).encode()).decode() if start + 50 < len(rows) else ''
+    page, nxt = token_page(rows, ctx.query)
     return {'request_id': ctx.request_id, 'next_token': nxt, 'tag_resources': {'tag_resource': page}}
 
 
@@ -613,21 +614,21 @@ def modify_cluster_tags(ctx, cluster_id):
     if not isinstance(body, list):
         raise errors.bad_param('body', 'a JSON array of {"key", "value"} objects is expected')
     cluster = get_cluster(ctx, cluster_id, TAG_STATES)
-    new = v.check_tags('tags', body)
-    system = [t for t in cluster.get('tags') or [] if v.is_system_tag(t['key'])]
+    new = check_tags({'tags': body}, 'tags')
+    system = [t for t in cluster.get('tags') or [] if is_system_tag(t['key'])]
     sys_map = {t['key']: t['value'] for t in system}
     user = []
     for t in new:
-        if v.is_system_tag(t['key']):
+        if is_system_tag(t['key']):
             if sys_map.get(t['key']) != t['value']:
                 raise errors.bad_param('tags', 'system tag %r cannot be added or changed' % t['key'])
             continue
         user.append(t)
-    if len(user) > v.MAX_TAGS:
-        raise errors.bad_param('tags', 'at most %d tags are allowed' % v.MAX_TAGS)
+    if len(user) > MAX_TAGS:
+        raise errors.bad_param('tags', 'at most %d tags are allowed' % MAX_TAGS)
     cluster['tags'] = user + system
     cluster['updated'] = iso(ctx.now)
-    _log(cluster, ctx.now, 'Cluster tags changed')
+    cluster_log(cluster, ctx.now, 'Cluster tags changed')
     ctx.db.put('cluster', cluster_id, cluster)
     task_id = new_task(ctx, cluster_id, 'cluster_tag', 0.0)
     return {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}

@@ -19,48 +19,19 @@ import secrets
 from .. import errors
 from ..lifecycle import AT, iso, new_task
 from ..registry import op
-from .common import body_dict, get_cluster
-from .nodes import as_bool, as_int, as_str, cluster_nodes, push_timeline, require_running
-from .validation import RUNTIMES, parse_version
-
-# Kubernetes versions ACK offers, oldest first. ACK upgrades one catalogue step at a time (1.14 -> 1.16 -> ...),
-# or to a newer patch of the same minor version.
-KUBERNETES_VERSIONS = (
-    '1.14.8-aliyun.1',
-    '1.16.9-aliyun.1',
-    '1.18.8-aliyun.1',
-    '1.20.11-aliyun.1',
-    '1.22.15-aliyun.1',
-    '1.24.6-aliyun.1',
-    '1.26.15-aliyun.1',
-    '1.28.9-aliyun.1',
-    '1.30.1-aliyun.1',
-    '1.31.1-aliyun.1',
-)
+from .catalogue import KUBERNETES_VERSIONS, METADATA_CLUSTER_TYPES, METADATA_CLUSTER_TYPES_TEXT, RUNTIMES, \
+    minors, next_versions, parse_version
+from .common import body_dict, cluster_nodes, get_cluster, push_timeline, require_running
+from .params import boolean, integer, text
 
 PRECHECK_SECONDS = 120
 MASTER_SECONDS = 600
 WORKER_BATCH_SECONDS = 180
 
 
-def next_versions(current):
-    """Versions the cluster may be upgraded to from ``current``: newer patches of its minor, and the next minor
-    in the catalogue (its latest patch)."""
-    cur = parse_version(current)
-    if cur is None:
-        return []
-    out = [v for v in KUBERNETES_VERSIONS if parse_version(v)[:2] == cur[:2] and parse_version(v) > cur]
-    higher = sorted({parse_version(v)[:2] for v in KUBERNETES_VERSIONS if parse_version(v)[:2] > cur[:2]})
-    if higher:
-        nxt = higher[0]
-        same = [v for v in KUBERNETES_VERSIONS if parse_version(v)[:2] == nxt]
-        out.append(max(same, key=parse_version))
-    return out
-
-
 def _target(cluster, body):
     current = cluster.get('current_version') or ''
-    requested = as_str('next_version', body.get('next_version')) or as_str('version', body.get('version'))
+    requested = text(body, 'next_version') or text(body, 'version')
     allowed = next_versions(current)
     if requested is None:
         if not allowed:
@@ -82,28 +53,22 @@ def _target(cluster, body):
     return requested
 
 
-CATALOGUE_CLUSTER_TYPES = ('kubernetes', 'managedkubernetes', 'ask', 'externalkubernetes')
-
-
 @op('DescribeKubernetesVersionMetadata', 'GET', '/api/v1/metadata/versions')
 def describe_kubernetes_version_metadata(ctx):
     """The catalogue (an array), or the one entry of ``KubernetesVersion`` (any patch of a catalogued minor);
     with ``QueryUpgradableVersion=true`` and a ``KubernetesVersion`` the entry lists ``upgradable_versions``."""
     q = ctx.query
-    as_str('Region', q.get('Region'), required=True)
-    ctype = as_str('ClusterType', q.get('ClusterType'), required=True)
-    if ctype.lower() not in CATALOGUE_CLUSTER_TYPES:
-        raise errors.bad_param('ClusterType', 'valid values are Kubernetes, ManagedKubernetes, Ask, '
-                               'ExternalKubernetes')
-    as_str('Mode', q.get('Mode'), choices=('supported', 'all'))
-    wanted = as_str('KubernetesVersion', q.get('KubernetesVersion'))
-    upgradable = as_bool('QueryUpgradableVersion', q.get('QueryUpgradableVersion'))
-    minors = {parse_version(v)[:2] for v in KUBERNETES_VERSIONS}
+    text(q, 'Region', required=True)
+    if text(q, 'ClusterType', required=True).lower() not in METADATA_CLUSTER_TYPES:
+        raise errors.bad_param('ClusterType', 'valid values are %s' % METADATA_CLUSTER_TYPES_TEXT)
+    text(q, 'Mode', choices=('supported', 'all'))
+    wanted = text(q, 'KubernetesVersion')
+    upgradable = boolean(q, 'QueryUpgradableVersion')
     if wanted is None:
         versions = list(KUBERNETES_VERSIONS)
     else:
         parsed = parse_version(wanted)
-        versions = [wanted] if parsed is not None and parsed[:2] in minors else []
+        versions = [wanted] if parsed is not None and parsed[:2] in minors() else []
     out = []
     for v in versions:
         item = {'version': v, 'creatable': v in KUBERNETES_VERSIONS, 'capabilities': {}, 'meta_data': {},
@@ -159,74 +124,74 @@ def _save(ctx, cluster, up, task=None):
 @op('UpgradeCluster', 'POST', '/api/v2/clusters/<cluster_id>/upgrade')
 def upgrade_cluster(ctx, cluster_id):
     body = body_dict(ctx)
-    with ctx.db.transaction():
-        cluster = get_cluster(ctx, cluster_id)
-        up = ctx.db.get('upgrade', cluster_id, now=ctx.now)
-        if up is not None and up.get('status') in ('running', 'pause'):
-            raise errors.ApiError(400, 'InvalidStatus.ClusterUpgrade', 'cluster %s already has an upgrade in status '
-                                  '%s' % (cluster_id, up['status']))
-        require_running(cluster, 'UpgradeCluster')
-        target = _target(cluster, body)
-        master_only = as_bool('master_only', body.get('master_only'))
-        policy = body.get('rolling_policy') or {}
-        if not isinstance(policy, dict):
-            raise errors.bad_param('rolling_policy', 'must be an object')
-        parallel = as_int('rolling_policy.max_parallelism', policy.get('max_parallelism'), lo=1, hi=100, default=1)
-        comp = as_str('component_name', body.get('component_name'))
-        if comp not in (None, 'k8s'):
-            raise errors.bad_param('component_name', 'only k8s can be upgraded with this operation')
+    cluster = get_cluster(ctx, cluster_id)
+    up = ctx.db.get('upgrade', cluster_id, now=ctx.now)
+    if up is not None and up.get('status') in ('running', 'pause'):
+        raise errors.ApiError(400, 'InvalidStatus.ClusterUpgrade', 'cluster %s already has an upgrade in status '
+                              '%s' % (cluster_id, up['status']))
+    require_running(cluster, 'UpgradeCluster')
+    target = _target(cluster, body)
+    master_only = boolean(body, 'master_only')
+    policy = body.get('rolling_policy') or {}
+    if not isinstance(policy, dict):
+        raise errors.bad_param('rolling_policy', 'must be an object')
+    parallel = integer(policy, 'max_parallelism', low=1, high=100, default=1,
+                       label='rolling_policy.max_parallelism')
+    comp = text(body, 'component_name')
+    if comp not in (None, 'k8s'):
+        raise errors.bad_param('component_name', 'only k8s can be upgraded with this operation')
 
-        workers = len([n for n in cluster_nodes(ctx, cluster_id) if n.get('instance_role') == 'Worker'])
-        p = ctx.duration(PRECHECK_SECONDS)
-        m = ctx.duration(MASTER_SECONDS)
-        w = 0
-        if not master_only and workers:
-            w = ctx.duration(WORKER_BATCH_SECONDS * _worker_batches(workers, parallel))
-        now, total = ctx.now, p + m + w
-        current = cluster.get('current_version') or ''
+    workers = len([n for n in cluster_nodes(ctx, cluster_id) if n.get('instance_role') == 'Worker'])
+    p = ctx.duration(PRECHECK_SECONDS)
+    m = ctx.duration(MASTER_SECONDS)
+    w = 0
+    if not master_only and workers:
+        w = ctx.duration(WORKER_BATCH_SECONDS * _worker_batches(workers, parallel))
+    now, total = ctx.now, p + m + w
+    current = cluster.get('current_version') or ''
 
-        up = {
-            'cluster_id': cluster_id,
-            'status': 'running',
-            'upgrade_step': 'prechecking',
-            'error_message': '',
-            'precheck_report_id': secrets.token_hex(16),
-            'upgrade_task': {'status': 'running', 'message': 'prechecking cluster %s for the upgrade to %s'
-                             % (cluster_id, target)},
-            'from_version': current,
-            'to_version': target,
-            'master_only': master_only,
-            'created': iso(now),
-            'updated': iso(now),
-        }
-        push_timeline(up, now + p, {'upgrade_step': 'upgrading', 'updated': AT, 'upgrade_task': {
-            'status': 'running', 'message': 'upgrading the control plane to %s' % target}})
-        if w:
-            push_timeline(up, now + p + m, {'updated': AT, 'upgrade_task': {
-                'status': 'running', 'message': 'upgrading %d worker nodes to %s' % (workers, target)}})
-        fail = ctx.should_fail()
-        if fail:
-            message = 'upgrade to %s failed: %s: %s' % (target, fail.get('code'), fail.get('message'))
-            push_timeline(up, now + total, {'status': 'fail', 'updated': AT, 'error_message': message,
-                                            'upgrade_task': {'status': 'failed', 'message': message}})
-            entry = [now + total, {'state': 'running', 'updated': AT}]
-        else:
-            push_timeline(up, now + total, {'status': 'success', 'upgrade_step': 'success', 'updated': AT,
-                                            'upgrade_task': {'status': 'success',
-                                                             'message': 'cluster upgraded to %s' % target}})
-            entry = [now + total, {'state': 'running', 'current_version': target, 'updated': AT}]
+    up = {
+        'cluster_id': cluster_id,
+        'status': 'running',
+        'upgrade_step': 'prechecking',
+        'error_message': '',
+        'precheck_report_id': secrets.token_hex(16),
+        'upgrade_task': {'status': 'running', 'message': 'prechecking cluster %s for the upgrade to %s'
+                         % (cluster_id, target)},
+        'from_version': current,
+        'to_version': target,
+        'master_only': master_only,
+        'created': iso(now),
+        'updated': iso(now),
+    }
+    push_timeline(up, now + p, {'upgrade_step': 'upgrading', 'updated': AT, 'upgrade_task': {
+        'status': 'running', 'message': 'upgrading the control plane to %s' % target}})
+    if w:
+        push_timeline(up, now + p + m, {'updated': AT, 'upgrade_task': {
+            'status': 'running', 'message': 'upgrading %d worker nodes to %s' % (workers, target)}})
+    fail = ctx.should_fail()
+    if fail:
+        message = 'upgrade to %s failed: %s: %s' % (target, fail.get('code'), fail.get('message'))
+        push_timeline(up, now + total, {'status': 'fail', 'updated': AT, 'error_message': message,
+                                        'upgrade_task': {'status': 'failed', 'message': message}})
+        entry = [now + total, {'state': 'running', 'updated': AT}]
+    else:
+        push_timeline(up, now + total, {'status': 'success', 'upgrade_step': 'success', 'updated': AT,
+                                        'upgrade_task': {'status': 'success',
+                                                         'message': 'cluster upgraded to %s' % target}})
+        entry = [now + total, {'state': 'running', 'current_version': target, 'updated': AT}]
 
-        cluster['state'] = 'upgrading'
-        cluster['updated'] = iso(now)
-        push_timeline(cluster, entry[0], entry[1])
-        up['_cluster_entries'] = [entry]
-        ctx.db.put('cluster', cluster_id, cluster)
+    cluster['state'] = 'upgrading'
+    cluster['updated'] = iso(now)
+    push_timeline(cluster, entry[0], entry[1])
+    up['_cluster_entries'] = [entry]
+    ctx.db.put('cluster', cluster_id, cluster)
 
-        stages = ['precheck', 'upgrade_master'] + (['upgrade_worker'] if w else [])
-        task_id = new_task(ctx, cluster_id, 'cluster_upgrade', total, stages=stages, fail=fail,
-                           parameters={'version': current, 'next_version': target, 'master_only': master_only})
-        up['task_id'] = task_id
-        ctx.db.put('upgrade', cluster_id, up)
+    stages = ['precheck', 'upgrade_master'] + (['upgrade_worker'] if w else [])
+    task_id = new_task(ctx, cluster_id, 'cluster_upgrade', total, stages=stages, fail=fail,
+                       parameters={'version': current, 'next_version': target, 'master_only': master_only})
+    up['task_id'] = task_id
+    ctx.db.put('upgrade', cluster_id, up)
     return {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}
 
 
@@ -254,66 +219,63 @@ def _freeze(doc, now, only=None):
 
 @op('PauseClusterUpgrade', 'POST', '/api/v2/clusters/<cluster_id>/upgrade/pause')
 def pause_cluster_upgrade(ctx, cluster_id):
-    with ctx.db.transaction():
-        cluster, up, task = _active_upgrade(ctx, cluster_id, 'PauseClusterUpgrade', ('running',))
-        now = ctx.now
-        frozen = {'upgrade': _freeze(up, now),
-                  'cluster': _freeze(cluster, now, only=up.get('_cluster_entries') or [])}
-        if task is not None:
-            frozen['task'] = _freeze(task, now)
-        up['_paused'] = frozen
-        up['_step_before_pause'] = up.get('upgrade_step')
-        up['_task_before_pause'] = up.get('upgrade_task')
-        up.update({'status': 'pause', 'upgrade_step': 'pause', 'updated': iso(now),
-                   'upgrade_task': {'status': 'pause', 'message': 'the upgrade is paused'}})
-        up['_cluster_entries'] = []
-        _save(ctx, cluster, up, task)
+    cluster, up, task = _active_upgrade(ctx, cluster_id, 'PauseClusterUpgrade', ('running',))
+    now = ctx.now
+    frozen = {'upgrade': _freeze(up, now),
+              'cluster': _freeze(cluster, now, only=up.get('_cluster_entries') or [])}
+    if task is not None:
+        frozen['task'] = _freeze(task, now)
+    up['_paused'] = frozen
+    up['_step_before_pause'] = up.get('upgrade_step')
+    up['_task_before_pause'] = up.get('upgrade_task')
+    up.update({'status': 'pause', 'upgrade_step': 'pause', 'updated': iso(now),
+               'upgrade_task': {'status': 'pause', 'message': 'the upgrade is paused'}})
+    up['_cluster_entries'] = []
+    _save(ctx, cluster, up, task)
     return None
 
 
 @op('ResumeUpgradeCluster', 'POST', '/api/v2/clusters/<cluster_id>/upgrade/resume')
 def resume_upgrade_cluster(ctx, cluster_id):
-    with ctx.db.transaction():
-        cluster, up, task = _active_upgrade(ctx, cluster_id, 'ResumeUpgradeCluster', ('pause',))
-        now = ctx.now
-        frozen = up.pop('_paused', None) or {}
-        for rem, patch in frozen.get('upgrade', []):
-            push_timeline(up, now + rem, patch)
-        entries = []
-        for rem, patch in frozen.get('cluster', []):
-            push_timeline(cluster, now + rem, patch)
-            entries.append([now + rem, patch])
-        if task is not None:
-            for rem, patch in frozen.get('task', []):
-                push_timeline(task, now + rem, patch)
-        up.update({'status': 'running', 'upgrade_step': up.pop('_step_before_pause', None) or 'upgrading',
-                   'upgrade_task': up.pop('_task_before_pause', None) or {'status': 'running', 'message': ''},
-                   'updated': iso(now)})
-        up['_cluster_entries'] = entries
-        _save(ctx, cluster, up, task)
+    cluster, up, task = _active_upgrade(ctx, cluster_id, 'ResumeUpgradeCluster', ('pause',))
+    now = ctx.now
+    frozen = up.pop('_paused', None) or {}
+    for rem, patch in frozen.get('upgrade', []):
+        push_timeline(up, now + rem, patch)
+    entries = []
+    for rem, patch in frozen.get('cluster', []):
+        push_timeline(cluster, now + rem, patch)
+        entries.append([now + rem, patch])
+    if task is not None:
+        for rem, patch in frozen.get('task', []):
+            push_timeline(task, now + rem, patch)
+    up.update({'status': 'running', 'upgrade_step': up.pop('_step_before_pause', None) or 'upgrading',
+               'upgrade_task': up.pop('_task_before_pause', None) or {'status': 'running', 'message': ''},
+               'updated': iso(now)})
+    up['_cluster_entries'] = entries
+    _save(ctx, cluster, up, task)
     return None
 
 
 @op('CancelClusterUpgrade', 'POST', '/api/v2/clusters/<cluster_id>/upgrade/cancel')
 def cancel_cluster_upgrade(ctx, cluster_id):
-    with ctx.db.transaction():
-        cluster, up, task = _active_upgrade(ctx, cluster_id, 'CancelClusterUpgrade', ('running', 'pause'))
-        now = ctx.now
-        _freeze(up, now)
-        _freeze(cluster, now, only=up.get('_cluster_entries') or [])
-        for key in ('_paused', '_step_before_pause', '_task_before_pause'):
-            up.pop(key, None)
-        up.update({'status': 'canceled', 'upgrade_step': 'canceled', 'updated': iso(now), '_cluster_entries': [],
-                   'upgrade_task': {'status': 'canceled', 'message': 'the upgrade to %s was canceled; the cluster '
-                                    'stays at %s' % (up.get('to_version'), up.get('from_version'))}})
-        if cluster.get('state') == 'upgrading':
-            cluster['state'] = 'running'
-        cluster['updated'] = iso(now)
-        if task is not None and task.get('state') == 'running':
-            _freeze(task, now)
-            task.update({'state': 'failed',
-                         'error': {'code': 'UpgradeCanceled', 'message': 'the upgrade was canceled by the user'}})
-        else:
-            task = None   # finished already: left as it is
-        _save(ctx, cluster, up, task)
+    cluster, up, task = _active_upgrade(ctx, cluster_id, 'CancelClusterUpgrade', ('running', 'pause'))
+    now = ctx.now
+    _freeze(up, now)
+    _freeze(cluster, now, only=up.get('_cluster_entries') or [])
+    for key in ('_paused', '_step_before_pause', '_task_before_pause'):
+        up.pop(key, None)
+    up.update({'status': 'canceled', 'upgrade_step': 'canceled', 'updated': iso(now), '_cluster_entries': [],
+               'upgrade_task': {'status': 'canceled', 'message': 'the upgrade to %s was canceled; the cluster '
+                                'stays at %s' % (up.get('to_version'), up.get('from_version'))}})
+    if cluster.get('state') == 'upgrading':
+        cluster['state'] = 'running'
+    cluster['updated'] = iso(now)
+    if task is not None and task.get('state') == 'running':
+        _freeze(task, now)
+        task.update({'state': 'failed',
+                     'error': {'code': 'UpgradeCanceled', 'message': 'the upgrade was canceled by the user'}})
+    else:
+        task = None   # finished already: left as it is
+    _save(ctx, cluster, up, task)
     return {'RequestId': ctx.request_id}

@@ -1,132 +1,46 @@
-"""CreateCluster validation: required parameters per cluster kind (reference 7.1.1-7.1.5, as corrected by the
-protocol notes and the official SDKs' field names) and value rules. ``validate_create`` returns a normalised
-spec that clusters.py turns into documents.
+"""Value checks (passwords, logins, names, tags, CIDR blocks, versions, disks, subscriptions, ids) and the
+CreateCluster rules: a table per cluster kind (reference 7.1.1-7.1.5, as corrected by the protocol notes and the
+official SDKs' field names) and ``validate_create``, which runs the steps and returns the normalised spec that
+clusters.py turns into documents.
 
 Kinds: ``dedicated`` (Kubernetes), ``managed`` (ManagedKubernetes), ``ask`` (Ask), ``edge`` (ManagedKubernetes +
 profile Edge), ``sandboxed`` (ManagedKubernetes + runtime Sandboxed-Container.runv).
 """
 import ipaddress
-import json
 import re
 
 from .. import errors
+from . import catalogue as cat
+from .params import boolean, integer, items, mapping, pick, text
 
-REGIONS = {
-    'cn-qingdao': 'bc', 'cn-beijing': 'abcdefghijkl', 'cn-zhangjiakou': 'abc', 'cn-huhehaote': 'ab',
-    'cn-wulanchabu': 'abc', 'cn-hangzhou': 'bfghijkm', 'cn-shanghai': 'abcdefgklmn', 'cn-nanjing': 'a',
-    'cn-fuzhou': 'a', 'cn-shenzhen': 'abcdef', 'cn-heyuan': 'ab', 'cn-guangzhou': 'ab', 'cn-chengdu': 'ab',
-    'cn-hongkong': 'bcd', 'ap-northeast-1': 'abc', 'ap-northeast-2': 'a', 'ap-southeast-1': 'abc',
-    'ap-southeast-3': 'ab', 'ap-southeast-5': 'abc', 'ap-southeast-6': 'ab', 'ap-southeast-7': 'a',
-    'ap-south-1': 'ab', 'us-east-1': 'ab', 'us-west-1': 'ab', 'eu-west-1': 'ab', 'eu-central-1': 'abc',
-    'me-east-1': 'a', 'me-central-1': 'a', 'cn-shanghai-finance-1': 'abz', 'cn-shenzhen-finance-1': 'ade',
-    'cn-beijing-finance-1': 'a',
-}
-CLUSTER_TYPES = {'kubernetes': 'Kubernetes', 'managedkubernetes': 'ManagedKubernetes', 'ask': 'Ask'}
-CLUSTER_SPECS = ('ack.standard', 'ack.pro.small')
-DISK_CATEGORIES = ('cloud', 'cloud_efficiency', 'cloud_ssd', 'cloud_essd', 'cloud_auto')
-RUNTIMES = {'docker': '19.03.15', 'containerd': '1.6.28', 'Sandboxed-Container.runv': '1.0.0'}
-SANDBOX_RUNTIME = 'Sandboxed-Container.runv'
-SANDBOX_INSTANCE_TYPES = ('ecs.ebmg5s.24xlarge', 'ecs.ebmc5s.24xlarge')
-SANDBOX_MIN_VERSION = (1, 14, 6)
-SANDBOX_MIN_DATA_DISK = 200
 PASSWORD_SPECIALS = "()`~!@#$%^&*-_+=|{}[]:;'<>,.?/"
 NAME_RE = re.compile(r'^[0-9A-Za-z\u4e00-\u9fa5][0-9A-Za-z\u4e00-\u9fa5-]{0,62}$')
-INSTANCE_TYPE_RE = re.compile(r'^ecs\.[a-z0-9-]+\.[a-z0-9-]+$')
-VERSION_RE = re.compile(r'^(\d+)\.(\d+)\.(\d+)-aliyun\.(\d+)$')
 PRIVATE_NETS = [ipaddress.ip_network(n) for n in ('10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16')]
 AUTO_VPC_CIDR = ipaddress.ip_network('192.168.0.0/16')
 MAX_TAGS = 20
 SYSTEM_TAG_PREFIXES = ('ack.aliyun.com', 'acs:')
 
 
-# -- value helpers ----------------------------------------------------------------------------------------
-def pick(body, *names):
-    """(name, value) of the first alias present with a non-null value, else (names[0], None)."""
-    for n in names:
-        if body.get(n) is not None:
-            return n, body[n]
-    return names[0], None
-
-
-def as_bool(name, value, default=None):
-    if value is None or value == '':
-        return default
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ('true', 'false'):
-        return value.strip().lower() == 'true'
-    raise errors.bad_param(name, 'must be true or false, got %r' % (value,))
-
-
-def as_int(name, value, lo=None, hi=None, default=None):
-    if value is None or value == '':
-        return default
-    if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
-        raise errors.bad_param(name, 'must be an integer, got %r' % (value,))
-    try:
-        n = int(str(value).strip()) if not isinstance(value, float) else int(value)
-    except (TypeError, ValueError):
-        raise errors.bad_param(name, 'must be an integer, got %r' % (value,))
-    if (lo is not None and n < lo) or (hi is not None and n > hi):
-        raise errors.bad_param(name, 'must be between %s and %s, got %d' % (lo, hi, n))
-    return n
-
-
-def as_str(name, value, choices=None, default=None, maxlen=None):
-    if value is None or value == '':
-        return default
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        raise errors.bad_param(name, 'must be a string')
-    if choices and value not in choices:
-        raise errors.bad_param(name, 'valid values are %s, got %r' % (', '.join(choices), value))
-    if maxlen and len(value) > maxlen:
-        raise errors.bad_param(name, 'must be at most %d characters' % maxlen)
-    return value
-
-
-def as_list(name, value):
-    """A list; JSON text of a list and comma-separated text are accepted too."""
-    if value is None or value == '':
+# -- value checks -----------------------------------------------------------------------------------------
+def id_list(src, name, prefix, low=1, high=3):
+    """A list of ``low``..``high`` resource ids starting with ``prefix`` (None when absent)."""
+    ids = items(src, name)
+    if ids is None:
         return None
-    if isinstance(value, str):
-        s = value.strip()
-        if s.startswith('['):
-            try:
-                value = json.loads(s)
-            except ValueError:
-                raise errors.bad_param(name, 'must be an array')
-        else:
-            value = [v.strip() for v in s.split(',') if v.strip()]
-    if not isinstance(value, list):
-        raise errors.bad_param(name, 'must be an array')
-    return value
-
-
-def as_dict(name, value):
-    if value is None or value == '':
-        return None
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise errors.bad_param(name, 'must be a JSON object')
-    if not isinstance(value, dict):
-        raise errors.bad_param(name, 'must be an object')
-    return value
-
-
-def id_list(name, value, prefix, lo=1, hi=3):
-    items = as_list(name, value)
-    if items is None:
-        return None
-    if not lo <= len(items) <= hi:
-        raise errors.bad_param(name, 'specify %d to %d IDs, got %d' % (lo, hi, len(items)))
-    for i in items:
+    if not low <= len(ids) <= high:
+        raise errors.bad_param(name, 'specify %d to %d IDs, got %d' % (low, high, len(ids)))
+    for i in ids:
         if not isinstance(i, str) or not i.startswith(prefix) or len(i) <= len(prefix):
             raise errors.bad_param(name, '%r is not a valid ID (expected %s...)' % (i, prefix))
-    return items
+    return ids
+
+
+def prefixed(src, name, prefix, what):
+    """An optional resource id that must start with ``prefix`` (``what`` names it in the message)."""
+    value = text(src, name)
+    if value is not None and (not value.startswith(prefix) or len(value) <= len(prefix)):
+        raise errors.bad_param(name, '%r is not %s (%s...)' % (value, what, prefix))
+    return value
 
 
 def check_password(name, password):
@@ -145,18 +59,20 @@ def check_password(name, password):
     return password
 
 
-def check_login(body, required=True):
-    key_pair = as_str('key_pair', body.get('key_pair'))
-    password = body.get('login_password')
+def check_login(body, required=True, password_key='login_password'):
+    """Either ``password_key`` (a strong password) or ``key_pair`` -> ``{"login", "key_pair"?}`` (``{}`` when
+    neither is given and ``required`` is false)."""
+    key_pair = text(body, 'key_pair')
+    password = body.get(password_key)
     if key_pair and password not in (None, ''):
-        raise errors.bad_param('login_password', 'key_pair and login_password are mutually exclusive')
+        raise errors.bad_param(password_key, 'key_pair and %s are mutually exclusive' % password_key)
     if password not in (None, ''):
-        check_password('login_password', password)
+        check_password(password_key, password)
         return {'login': 'password'}
     if key_pair:
         return {'login': 'key_pair', 'key_pair': key_pair}
     if required:
-        raise errors.missing_param('key_pair or login_password')
+        raise errors.missing_param('key_pair or %s' % password_key)
     return {}
 
 
@@ -167,9 +83,9 @@ def check_name(name, value):
     return value
 
 
-def check_tags(name, value):
-    """``[{key, value}]`` -> normalised list (keys unique, at most 20)."""
-    tags = as_list(name, value)
+def check_tags(src, name):
+    """``[{key, value}]`` -> normalised list (keys unique, at most 20; ``[]`` when absent)."""
+    tags = items(src, name)
     if tags is None:
         return []
     if len(tags) > MAX_TAGS:
@@ -213,123 +129,132 @@ def check_cidr(name, value):
     return net
 
 
-def known_versions():
-    from .upgrade import KUBERNETES_VERSIONS  # here, not at the top: upgrade.py imports this module
-    return tuple(KUBERNETES_VERSIONS)
-
-
-def parse_version(v):
-    m = VERSION_RE.match(v or '')
-    return tuple(int(x) for x in m.groups()) if m else None
-
-
 def check_version(name, value):
     """Any patch of a minor version the catalogue offers (``1.28.3-aliyun.1`` is accepted when 1.28 is offered)."""
-    versions = known_versions()
     if value is None or value == '':
-        return versions[-1]
-    parsed = parse_version(value) if isinstance(value, str) else None
-    minors = sorted({parse_version(v)[:2] for v in versions})
+        return cat.KUBERNETES_VERSIONS[-1]
+    parsed = cat.parse_version(value) if isinstance(value, str) else None
     if parsed is None:
         raise errors.bad_param(name, '%r is not a Kubernetes version like 1.28.9-aliyun.1' % (value,))
-    if parsed[:2] not in minors:
+    if parsed[:2] not in cat.minors():
         raise errors.bad_param(name, 'Kubernetes %s is not supported; supported minor versions: %s'
-                               % (value, ', '.join('%d.%d' % m for m in minors)))
+                               % (value, ', '.join('%d.%d' % m for m in cat.minors())))
     return value
 
 
-def check_disks(name, value):
-    disks = as_list(name, value)
+def check_disks(src, name, categories=cat.DISK_CATEGORIES, low=20):
+    """Data disks ``[{category, size, encrypted?}]`` (None when absent)."""
+    disks = items(src, name)
     if disks is None:
         return None
     out = []
     for d in disks:
         if not isinstance(d, dict):
             raise errors.bad_param(name, 'each data disk is an object {category, size}')
-        cat = as_str('%s.category' % name, d.get('category'), choices=DISK_CATEGORIES, default='cloud_efficiency')
-        size = as_int('%s.size' % name, d.get('size'), 20, 32768)
-        if size is None:
-            raise errors.missing_param('%s.size' % name)
         disk = dict(d)
-        disk.update({'category': cat, 'size': size})
+        disk.update({'category': text(d, 'category', choices=categories, default='cloud_efficiency',
+                                      label=name + '.category'),
+                     'size': integer(d, 'size', low, 32768, required=True, label=name + '.size')})
         if 'encrypted' in d:
-            disk['encrypted'] = as_bool('%s.encrypted' % name, d.get('encrypted'), False)
+            disk['encrypted'] = boolean(d, 'encrypted', label=name + '.encrypted')
         out.append(disk)
     return out
 
 
 def check_period(body, prefix):
-    """``<prefix>_instance_charge_type`` and its subscription fields."""
-    charge = as_str('%s_instance_charge_type' % prefix, body.get('%s_instance_charge_type' % prefix),
-                    choices=('PrePaid', 'PostPaid'), default='PostPaid')
-    out = {'%s_instance_charge_type' % prefix: charge}
+    """``<prefix>_instance_charge_type`` and, for PrePaid, its subscription fields (unit Month by default)."""
+    def key(field):
+        return '%s_%s' % (prefix, field)
+    charge = text(body, key('instance_charge_type'), choices=cat.CHARGE_TYPES, default='PostPaid')
+    out = {key('instance_charge_type'): charge}
     if charge == 'PrePaid':
-        unit = as_str('%s_period_unit' % prefix, body.get('%s_period_unit' % prefix), choices=('Week', 'Month'),
-                      default='Month')
-        allowed = (1, 2, 3, 4) if unit == 'Week' else (1, 2, 3, 6, 12)
-        period = as_int('%s_period' % prefix, body.get('%s_period' % prefix))
-        if period is None:
-            raise errors.missing_param('%s_period' % prefix)
-        if period not in allowed:
-            raise errors.bad_param('%s_period' % prefix, 'valid values for %s are %s' % (unit, allowed))
-        out.update({'%s_period_unit' % prefix: unit, '%s_period' % prefix: period})
-        renew = as_bool('%s_auto_renew' % prefix, body.get('%s_auto_renew' % prefix), False)
-        out['%s_auto_renew' % prefix] = renew
-        if renew:
-            rp = as_int('%s_auto_renew_period' % prefix, body.get('%s_auto_renew_period' % prefix))
-            if rp is None:
-                raise errors.missing_param('%s_auto_renew_period' % prefix)
-            if rp not in allowed:
-                raise errors.bad_param('%s_auto_renew_period' % prefix, 'valid values for %s are %s'
-                                       % (unit, allowed))
-            out['%s_auto_renew_period' % prefix] = rp
+        unit = text(body, key('period_unit'), choices=tuple(cat.PERIODS), default='Month')
+        out.update({key('period_unit'): unit, key('period'): _period(body, key('period'), unit),
+                    key('auto_renew'): boolean(body, key('auto_renew'))})
+        if out[key('auto_renew')]:
+            out[key('auto_renew_period')] = _period(body, key('auto_renew_period'), unit)
     return out
 
 
-def _require(body, kind, fields):
-    for f in fields:
-        names = f if isinstance(f, tuple) else (f,)
-        _, v = pick(body, *names)
-        if v is None or v == '' or v == []:
-            raise errors.missing_param(names[0])
+def _period(body, name, unit):
+    period = integer(body, name, required=True)
+    if period not in cat.PERIODS[unit]:
+        raise errors.bad_param(name, 'valid values for %s are %s' % (unit, cat.PERIODS[unit]))
+    return period
 
 
-# -- CreateCluster ----------------------------------------------------------------------------------------
-REQUIRED = {
-    # reference 7.1.1 (dedicated)
-    'dedicated': ['region_id', 'snat_entry', 'master_system_disk_category', 'master_system_disk_size',
-                  'num_of_nodes', 'worker_system_disk_category', 'worker_system_disk_size',
-                  ('worker_instance_types', 'worker_instance_type'), 'master_instance_types',
-                  'master_vswitch_ids', ('worker_vswitch_ids', 'vswitch_ids')],
-    # 7.1.2 (managed)
-    'managed': ['name', 'num_of_nodes', 'region_id', 'snat_entry', ('vswitch_ids', 'worker_vswitch_ids'),
-                'worker_system_disk_category', 'worker_system_disk_size', ('vpcid', 'vpc_id'),
-                ('worker_instance_types', 'worker_instance_type')],
-    # 7.1.3 (serverless); the zone may also come from the VSwitches
-    'ask': ['name', 'region_id'],
-    # 7.1.4 (edge)
-    'edge': ['name', 'num_of_nodes', 'profile', 'region_id', 'snat_entry', ('vswitch_ids', 'worker_vswitch_ids'),
-             'worker_system_disk_category', 'worker_system_disk_size'],
-    # 7.1.5 (sandboxed)
-    'sandboxed': ['addons', 'kubernetes_version', 'name', 'num_of_nodes', 'pod_vswitch_ids', 'region_id',
-                  'runtime', 'snat_entry', ('vpcid', 'vpc_id'), ('vswitch_ids', 'worker_vswitch_ids'),
-                  ('worker_instance_types', 'worker_instance_type'), 'worker_system_disk_category',
-                  'worker_system_disk_size'],
+def months(period, unit):
+    """A subscription period in months (a week counts as a quarter of a month, at least one)."""
+    try:
+        period = int(period)
+    except (TypeError, ValueError):
+        return None
+    return period if (unit or 'Month') == 'Month' else max(1, period // 4)
+
+
+# -- CreateCluster: the rules of each kind ------------------------------------------------------------------
+# required: parameters that must be given (a tuple: aliases, the first named in the error); login: key_pair or
+# login_password; vswitches / nodes: the most vSwitches / num_of_nodes; workers: the kind has worker nodes of its
+# own; cluster_spec: the kind takes one; zone: zone_id is needed unless vSwitches give it; public: the API server
+# must have a public endpoint; steps: the kind's extra checks (functions below).
+DEFAULT_RULES = {'login': True, 'vswitches': 3, 'nodes': 100, 'workers': True, 'cluster_spec': True,
+                 'zone': False, 'public': False, 'steps': ()}
+WORKER_TYPES = ('worker_instance_types', 'worker_instance_type')
+VPC = ('vpcid', 'vpc_id')
+VSWITCHES = ('vswitch_ids', 'worker_vswitch_ids')
+KINDS = {
+    # reference 7.1.1
+    'dedicated': {'required': ['region_id', 'snat_entry', 'master_system_disk_category', 'master_system_disk_size',
+                               'num_of_nodes', 'worker_system_disk_category', 'worker_system_disk_size',
+                               WORKER_TYPES, 'master_instance_types', 'master_vswitch_ids', VSWITCHES[::-1]],
+                  'cluster_spec': False, 'steps': ('masters',)},
+    # 7.1.2
+    'managed': {'required': ['name', 'num_of_nodes', 'region_id', 'snat_entry', VSWITCHES,
+                             'worker_system_disk_category', 'worker_system_disk_size', VPC, WORKER_TYPES]},
+    # 7.1.3: no nodes of its own; the zone may also come from the vSwitches
+    'ask': {'required': ['name', 'region_id'], 'login': False, 'nodes': 0, 'workers': False, 'zone': True},
+    # 7.1.4
+    'edge': {'required': ['name', 'num_of_nodes', 'profile', 'region_id', 'snat_entry', VSWITCHES,
+                          'worker_system_disk_category', 'worker_system_disk_size'],
+             'vswitches': 5, 'nodes': 300, 'public': True},
+    # 7.1.5
+    'sandboxed': {'required': ['addons', 'kubernetes_version', 'name', 'num_of_nodes', 'pod_vswitch_ids',
+                               'region_id', 'runtime', 'snat_entry', VPC, VSWITCHES, WORKER_TYPES,
+                               'worker_system_disk_category', 'worker_system_disk_size'],
+                  'steps': ('sandboxed',)},
 }
-NEEDS_LOGIN = ('dedicated', 'managed', 'edge', 'sandboxed')
+# parameters read as they are, with their defaults: (name, reader, options)
+FIELDS = [
+    ('snat_entry', boolean, {}),
+    ('private_zone', boolean, {}),
+    ('image_id', text, {}),
+    ('deletion_protection', boolean, {}),
+    ('proxy_mode', text, {'choices': cat.PROXY_MODES, 'default': 'ipvs'}),
+    ('cpu_policy', text, {'choices': cat.CPU_POLICIES, 'default': 'none'}),
+    ('os_type', text, {'choices': cat.OS_TYPES, 'default': 'Linux'}),
+    ('platform', text, {'default': 'AliyunLinux'}),
+    ('timeout_mins', integer, {'low': 1, 'high': 1440, 'default': 60}),
+    ('disable_rollback', boolean, {'default': True}),
+    ('cloud_monitor_flags', boolean, {}),
+    ('ssh_flags', boolean, {}),
+    ('timezone', text, {'default': 'Asia/Shanghai'}),
+    ('maintenance_window', mapping, {}),
+    ('client_token', text, {'max_len': 64}),
+]
 
 
 def cluster_kind(body):
+    """``(cluster_type, kind, profile)`` of a CreateCluster body."""
     ctype_raw = body.get('cluster_type')
     if ctype_raw is None or ctype_raw == '':
         raise errors.missing_param('cluster_type')
-    ctype = CLUSTER_TYPES.get(str(ctype_raw).lower())
+    ctype = cat.CLUSTER_TYPES.get(str(ctype_raw).lower())
     if ctype is None:
         raise errors.bad_param('cluster_type', 'valid values are Kubernetes, ManagedKubernetes and Ask, got %r'
                                % (ctype_raw,))
-    profile = as_str('profile', body.get('profile'))
-    runtime = as_dict('runtime', body.get('runtime'))
-    sandboxed = bool(runtime) and runtime.get('name') == SANDBOX_RUNTIME
+    profile = text(body, 'profile')
+    runtime = mapping(body, 'runtime')
+    sandboxed = bool(runtime) and runtime.get('name') == cat.SANDBOX_RUNTIME
     if ctype == 'Kubernetes':
         if profile not in (None, 'Default'):
             raise errors.bad_param('profile', 'dedicated (Kubernetes) clusters support only the Default profile')
@@ -355,56 +280,58 @@ def validate_create(body):
     if not isinstance(body, dict):
         raise errors.bad_param('body', 'a JSON object is expected')
     ctype, kind, profile = cluster_kind(body)
-    _require(body, kind, REQUIRED[kind])
+    rules = dict(DEFAULT_RULES, **KINDS[kind])
+    for names in rules['required']:
+        names = names if isinstance(names, tuple) else (names,)
+        if body.get(pick(body, *names)) in (None, '', []):
+            raise errors.missing_param(names[0])
     spec = {'cluster_type': ctype, 'kind': kind, 'profile': profile}
+    for name, read, options in FIELDS:
+        spec[name] = read(body, name, **options)
+    for step in STEPS + tuple(EXTRA_STEPS[s] for s in rules['steps']):
+        step(body, spec, rules)
+    return spec
 
-    region = as_str('region_id', body.get('region_id'))
-    if region is not None and region not in REGIONS:
+
+# -- CreateCluster: the steps (each reads the body and fills the spec) ---------------------------------------
+def _place(body, spec, rules):
+    """Region, name, login, VPC and vSwitches, zone, security group, API server endpoint."""
+    region = text(body, 'region_id')
+    if region is not None and region not in cat.REGIONS:
         raise errors.bad_param('region_id', 'unknown region %r' % region)
     spec['region_id'] = region
-    name = body.get('name')
-    spec['name'] = check_name('name', name) if name not in (None, '') else None
-
-    if kind in NEEDS_LOGIN:
+    spec['name'] = check_name('name', body['name']) if body.get('name') not in (None, '') else None
+    if rules['login']:
         spec.update(check_login(body))
-
-    # networking
-    vpc_name, vpc = pick(body, 'vpcid', 'vpc_id')
-    vpc = as_str(vpc_name, vpc)
-    if vpc is not None and (not vpc.startswith('vpc-') or len(vpc) < 5):
-        raise errors.bad_param(vpc_name, '%r is not a VPC ID (vpc-...)' % vpc)
-    vsw_name, vsw = pick(body, 'vswitch_ids', 'worker_vswitch_ids', 'vswitch_id', 'vswitchid')
-    vswitches = id_list(vsw_name, vsw, 'vsw-', 1, 5 if kind == 'edge' else 3)
+    vpc = prefixed(body, pick(body, *VPC), 'vpc-', 'a VPC ID')
+    vswitches = id_list(body, pick(body, *VSWITCHES + ('vswitch_id', 'vswitchid')), 'vsw-', 1, rules['vswitches'])
     if vswitches and vpc is None:
         raise errors.missing_param('vpcid')
     if vpc is not None and not vswitches:
         raise errors.missing_param('vswitch_ids')
-    spec.update({'vpc_id': vpc, 'vpc_auto': vpc is None, 'vswitch_ids': vswitches or []})
-    spec['pod_vswitch_ids'] = id_list('pod_vswitch_ids', body.get('pod_vswitch_ids'), 'vsw-', 1, 20) or []
-    sg = as_str('security_group_id', body.get('security_group_id'))
-    if sg is not None and not sg.startswith('sg-'):
-        raise errors.bad_param('security_group_id', '%r is not a security group ID (sg-...)' % sg)
-    spec['security_group_id'] = sg
-    spec['snat_entry'] = as_bool('snat_entry', body.get('snat_entry'), False)
-    spec['endpoint_public_access'] = as_bool('endpoint_public_access', pick(body, 'endpoint_public_access',
-                                                                             'public_slb')[1], True)
-    if kind == 'edge' and not spec['endpoint_public_access']:
+    spec.update({'vpc_id': vpc, 'vpc_auto': vpc is None, 'vswitch_ids': vswitches or [],
+                 'pod_vswitch_ids': id_list(body, 'pod_vswitch_ids', 'vsw-', 1, 20) or [],
+                 'security_group_id': prefixed(body, 'security_group_id', 'sg-', 'a security group ID'),
+                 'endpoint_public_access': boolean(body, pick(body, 'endpoint_public_access', 'public_slb'),
+                                                   default=True)})
+    if rules['public'] and not spec['endpoint_public_access']:
         raise errors.bad_param('endpoint_public_access', 'edge clusters must allow public access to the API server '
                                                          '(edge nodes reach it over the Internet)')
-    zone_name, zone = pick(body, 'zone_id', 'zoneid')
-    zone = as_str(zone_name, zone)
+    zone_name = pick(body, 'zone_id', 'zoneid')
+    zone = text(body, zone_name)
     if zone is not None and region is not None and not zone.startswith(region + '-'):
         raise errors.bad_param(zone_name, 'zone %r is not in region %s' % (zone, region))
-    if kind == 'ask' and zone is None and not vswitches:
+    if rules['zone'] and zone is None and not vswitches:
         raise errors.missing_param('zone_id')
-    spec['zone_id'] = zone or ('%s-%s' % (region, REGIONS[region][0]) if region else None)
-    spec['nat_gateway'] = as_bool('nat_gateway', body.get('nat_gateway'), spec['vpc_auto'])
-    spec['private_zone'] = as_bool('private_zone', body.get('private_zone'), False)
+    spec['zone_id'] = zone or ('%s-%s' % (region, cat.REGIONS[region][0]) if region else None)
+    spec['nat_gateway'] = boolean(body, 'nat_gateway', default=spec['vpc_auto'])
 
-    # CIDR blocks
+
+def _cidrs(body, spec, rules):
+    """Pod and service CIDR blocks (defaults outside the auto VPC) and the node CIDR mask."""
     container = check_cidr('container_cidr', body.get('container_cidr'))
     service = check_cidr('service_cidr', body.get('service_cidr'))
-    if kind != 'ask':
+    if rules['workers']:
         if container is None and not spec['pod_vswitch_ids']:
             container = ipaddress.ip_network('172.16.0.0/16' if spec['vpc_auto'] else '172.20.0.0/16')
         if container is not None and not 8 <= container.prefixlen <= 24:
@@ -424,131 +351,117 @@ def validate_create(body):
     spec['service_cidr'] = str(service)
     spec['container_cidr_given'] = body.get('container_cidr') not in (None, '')
     spec['service_cidr_given'] = body.get('service_cidr') not in (None, '')
-    mask = as_int('node_cidr_mask', body.get('node_cidr_mask'), 24, 28, 26)
+    mask = integer(body, 'node_cidr_mask', 24, 28, 26)
     if container is not None and mask <= container.prefixlen:
         raise errors.bad_param('node_cidr_mask', 'must be longer than the prefix of container_cidr (%d)'
                                % container.prefixlen)
     spec['node_cidr_mask'] = mask
 
-    # versions and runtime
-    version = check_version('kubernetes_version', body.get('kubernetes_version'))
-    spec['kubernetes_version'] = version
-    runtime = as_dict('runtime', body.get('runtime')) or {}
-    rname = as_str('runtime.name', runtime.get('name'), choices=tuple(RUNTIMES))
-    if rname is None:
-        rname = 'containerd' if parse_version(version)[:2] >= (1, 24) else 'docker'
-    if rname == 'docker' and parse_version(version)[:2] >= (1, 24):
-        raise errors.bad_param('runtime', 'the docker runtime is not supported from Kubernetes 1.24; use containerd')
-    spec['runtime'] = {'name': rname, 'version': as_str('runtime.version', runtime.get('version'),
-                                                        default=RUNTIMES[rname])}
-    spec['cluster_spec'] = as_str('cluster_spec', body.get('cluster_spec'), choices=CLUSTER_SPECS)
-    if kind == 'dedicated' and spec['cluster_spec']:
-        raise errors.bad_param('cluster_spec', 'dedicated (Kubernetes) clusters have no cluster_spec')
-    if kind != 'dedicated' and not spec['cluster_spec']:
-        spec['cluster_spec'] = 'ack.standard'
 
-    # nodes
-    if kind == 'ask':
-        spec['num_of_nodes'] = 0
-    else:
-        spec['num_of_nodes'] = as_int('num_of_nodes', body.get('num_of_nodes'), 0, 300 if kind == 'edge' else 100)
-    it_name, types = pick(body, 'worker_instance_types', 'worker_instance_type')
-    types = as_list(it_name, types) or []
-    for t in types:
-        if not isinstance(t, str) or not INSTANCE_TYPE_RE.match(t):
-            raise errors.bad_param(it_name, '%r is not an ECS instance type (e.g. ecs.g7.xlarge)' % (t,))
-    spec['worker_instance_types'] = types
-    if kind != 'ask':
-        spec['worker_system_disk_category'] = as_str('worker_system_disk_category',
-                                                     body.get('worker_system_disk_category'),
-                                                     choices=DISK_CATEGORIES, default='cloud_efficiency')
-        spec['worker_system_disk_size'] = as_int('worker_system_disk_size', body.get('worker_system_disk_size'),
-                                                 40, 500, 120)
-    disks = check_disks('worker_data_disks', body.get('worker_data_disks'))
-    legacy_size = as_int('worker_data_disk_size', body.get('worker_data_disk_size'), 20, 32768)
-    data_disk = as_bool('worker_data_disk', body.get('worker_data_disk'), None)
-    if disks is None and (legacy_size or data_disk):
-        if data_disk is not False:
-            disks = [{'category': as_str('worker_data_disk_category', body.get('worker_data_disk_category'),
-                                         choices=DISK_CATEGORIES, default='cloud_efficiency'),
-                      'size': legacy_size or 120}]
+def _runtime(body, spec, rules):
+    """Kubernetes version, container runtime, cluster_spec."""
+    version = spec['kubernetes_version'] = check_version('kubernetes_version', body.get('kubernetes_version'))
+    runtime = mapping(body, 'runtime') or {}
+    containerd = cat.parse_version(version)[:2] >= cat.CONTAINERD_FROM
+    rname = text(runtime, 'name', choices=tuple(cat.RUNTIMES), label='runtime.name')
+    if rname is None:
+        rname = 'containerd' if containerd else 'docker'
+    if rname == 'docker' and containerd:
+        raise errors.bad_param('runtime', 'the docker runtime is not supported from Kubernetes 1.24; use containerd')
+    spec['runtime'] = {'name': rname, 'version': text(runtime, 'version', default=cat.RUNTIMES[rname],
+                                                      label='runtime.version')}
+    cluster_spec = text(body, 'cluster_spec', choices=cat.CLUSTER_SPECS)
+    if cluster_spec and not rules['cluster_spec']:
+        raise errors.bad_param('cluster_spec', 'dedicated (Kubernetes) clusters have no cluster_spec')
+    spec['cluster_spec'] = cluster_spec or ('ack.standard' if rules['cluster_spec'] else None)
+
+
+def _workers(body, spec, rules):
+    """Worker count, instance types, disks and subscription."""
+    spec['num_of_nodes'] = integer(body, 'num_of_nodes', 0, rules['nodes']) if rules['workers'] else 0
+    spec['worker_instance_types'] = _instance_types(body, pick(body, *WORKER_TYPES))
+    if rules['workers']:
+        spec['worker_system_disk_category'] = text(body, 'worker_system_disk_category', choices=cat.DISK_CATEGORIES,
+                                                   default='cloud_efficiency')
+        spec['worker_system_disk_size'] = integer(body, 'worker_system_disk_size', 40, 500, 120)
+    disks = check_disks(body, 'worker_data_disks')
+    legacy_size = integer(body, 'worker_data_disk_size', 20, 32768)
+    data_disk = boolean(body, 'worker_data_disk', default=None)
+    if disks is None and (legacy_size or data_disk) and data_disk is not False:
+        disks = [{'category': text(body, 'worker_data_disk_category', choices=cat.DISK_CATEGORIES,
+                                   default='cloud_efficiency'),
+                  'size': legacy_size or 120}]
     if data_disk is False and disks:
         raise errors.bad_param('worker_data_disk', 'is false but data disks are configured')
     spec['worker_data_disks'] = disks or []
     spec.update(check_period(body, 'worker'))
-    spec['image_id'] = as_str('image_id', body.get('image_id'))
 
-    if kind == 'sandboxed':
-        for t in types:
-            if t not in SANDBOX_INSTANCE_TYPES:
-                raise errors.bad_param(it_name, 'sandboxed containers run only on %s, got %r'
-                                       % (', '.join(SANDBOX_INSTANCE_TYPES), t))
-        if not spec['worker_data_disks']:
-            raise errors.missing_param('worker_data_disks')
-        small = [d['size'] for d in spec['worker_data_disks'] if d['size'] < SANDBOX_MIN_DATA_DISK]
-        if small:
-            raise errors.bad_param('worker_data_disks', 'sandboxed containers need data disks of %d GiB or more, '
-                                   'got %d GiB' % (SANDBOX_MIN_DATA_DISK, small[0]))
-        if parse_version(version)[:3] < SANDBOX_MIN_VERSION:
-            raise errors.bad_param('kubernetes_version', 'sandboxed containers need Kubernetes 1.14.6-aliyun.1 or '
-                                                         'later')
-        if not as_list('addons', body.get('addons')):
-            raise errors.missing_param('addons')
 
-    if kind == 'dedicated':
-        count = as_int('master_count', body.get('master_count'), default=3)
-        if count not in (3, 5):
-            raise errors.bad_param('master_count', 'valid values are 3 and 5, got %d' % count)
-        mtypes = as_list('master_instance_types', body.get('master_instance_types')) or []
-        if len(mtypes) not in (1, count):
-            raise errors.bad_param('master_instance_types', 'specify 1 or %d instance types (one per master)' % count)
-        for t in mtypes:
-            if not isinstance(t, str) or not INSTANCE_TYPE_RE.match(t):
-                raise errors.bad_param('master_instance_types', '%r is not an ECS instance type' % (t,))
-        mvsw = id_list('master_vswitch_ids', body.get('master_vswitch_ids'), 'vsw-', 1, count)
-        spec.update({
-            'master_count': count,
-            'master_instance_types': mtypes if len(mtypes) == count else mtypes * count,
-            'master_vswitch_ids': mvsw,
-            'master_system_disk_category': as_str('master_system_disk_category',
-                                                  body.get('master_system_disk_category'), choices=DISK_CATEGORIES),
-            'master_system_disk_size': as_int('master_system_disk_size', body.get('master_system_disk_size'),
-                                              40, 500),
-        })
-        spec.update(check_period(body, 'master'))
+def _instance_types(body, name):
+    types = items(body, name) or []
+    for t in types:
+        if not isinstance(t, str) or not cat.INSTANCE_TYPE_RE.match(t):
+            raise errors.bad_param(name, '%r is not an ECS instance type (e.g. ecs.g7.xlarge)' % (t,))
+    return types
 
-    # everything else
-    spec['tags'] = check_tags('tags', body.get('tags'))
+
+def _others(body, spec, rules):
+    """Tags, node port range, resource group, add-ons, taints."""
+    spec['tags'] = check_tags(body, 'tags')
     for t in spec['tags']:
         if is_system_tag(t['key']):  # as ModifyClusterTags: system tags are ACK's to set
             raise errors.bad_param('tags', 'system tag %r cannot be added or changed' % t['key'])
-    spec['deletion_protection'] = as_bool('deletion_protection', body.get('deletion_protection'), False)
-    spec['proxy_mode'] = as_str('proxy_mode', body.get('proxy_mode'), choices=('iptables', 'ipvs'),
-                                default='ipvs')
-    spec['cpu_policy'] = as_str('cpu_policy', body.get('cpu_policy'), choices=('none', 'static'), default='none')
-    spec['os_type'] = as_str('os_type', body.get('os_type'), choices=('Linux', 'Windows'), default='Linux')
-    spec['platform'] = as_str('platform', body.get('platform'), default='AliyunLinux')
-    npr = as_str('node_port_range', body.get('node_port_range'), default='30000-32767')
+    npr = text(body, 'node_port_range', default='30000-32767')
     m = re.match(r'^(\d+)-(\d+)$', npr)
     if not m or not 30000 <= int(m.group(1)) < int(m.group(2)) <= 65535:
         raise errors.bad_param('node_port_range', 'expected LOW-HIGH within 30000-65535, got %r' % npr)
     spec['node_port_range'] = npr
-    spec['timeout_mins'] = as_int('timeout_mins', body.get('timeout_mins'), 1, 1440, 60)
-    spec['disable_rollback'] = as_bool('disable_rollback', body.get('disable_rollback'), True)
-    spec['cloud_monitor_flags'] = as_bool('cloud_monitor_flags', body.get('cloud_monitor_flags'), False)
-    spec['ssh_flags'] = as_bool('ssh_flags', body.get('ssh_flags'), False)
-    rg = as_str('resource_group_id', body.get('resource_group_id'))
-    if rg is not None and not rg.startswith('rg-'):
-        raise errors.bad_param('resource_group_id', '%r is not a resource group ID (rg-...)' % rg)
-    spec['resource_group_id'] = rg
-    spec['timezone'] = as_str('timezone', body.get('timezone'), default='Asia/Shanghai')
-    spec['maintenance_window'] = as_dict('maintenance_window', body.get('maintenance_window'))
-    spec['client_token'] = as_str('client_token', body.get('client_token'), maxlen=64)
-    addons = as_list('addons', body.get('addons'))
-    if addons is not None:
-        for a in addons:
-            if not isinstance(a, dict) or not isinstance(a.get('name'), str) or not a['name']:
-                raise errors.bad_param('addons', 'each add-on is an object with a "name"')
+    spec['resource_group_id'] = prefixed(body, 'resource_group_id', 'rg-', 'a resource group ID')
+    addons = items(body, 'addons')
+    for a in addons or []:
+        if not isinstance(a, dict) or not isinstance(a.get('name'), str) or not a['name']:
+            raise errors.bad_param('addons', 'each add-on is an object with a "name"')
     spec['addons'] = addons
-    spec['taints'] = as_list('taints', pick(body, 'taints', 'taint')[1]) or []
-    return spec
+    spec['taints'] = items(body, pick(body, 'taints', 'taint')) or []
+
+
+def _sandboxed(body, spec, rules):
+    """Bare-metal instance types, data disks of 200 GiB or more, Kubernetes 1.14.6 or later, add-ons."""
+    name = pick(body, *WORKER_TYPES)
+    for t in spec['worker_instance_types']:
+        if t not in cat.SANDBOXED_CREATE_TYPES:
+            raise errors.bad_param(name, 'sandboxed containers run only on %s, got %r'
+                                   % (', '.join(cat.SANDBOXED_CREATE_TYPES), t))
+    if not spec['worker_data_disks']:
+        raise errors.missing_param('worker_data_disks')
+    small = [d['size'] for d in spec['worker_data_disks'] if d['size'] < cat.SANDBOXED_MIN_DATA_DISK]
+    if small:
+        raise errors.bad_param('worker_data_disks', 'sandboxed containers need data disks of %d GiB or more, '
+                               'got %d GiB' % (cat.SANDBOXED_MIN_DATA_DISK, small[0]))
+    if cat.parse_version(spec['kubernetes_version'])[:3] < cat.SANDBOX_MIN_VERSION:
+        raise errors.bad_param('kubernetes_version', 'sandboxed containers need Kubernetes 1.14.6-aliyun.1 or '
+                                                     'later')
+    if not spec['addons']:
+        raise errors.missing_param('addons')
+
+
+def _masters(body, spec, rules):
+    """Three or five masters: instance types (one, or one each), vSwitches, system disks, subscription."""
+    count = integer(body, 'master_count', default=3)
+    if count not in (3, 5):
+        raise errors.bad_param('master_count', 'valid values are 3 and 5, got %d' % count)
+    mtypes = _instance_types(body, 'master_instance_types')
+    if len(mtypes) not in (1, count):
+        raise errors.bad_param('master_instance_types', 'specify 1 or %d instance types (one per master)' % count)
+    spec.update({
+        'master_count': count,
+        'master_instance_types': mtypes if len(mtypes) == count else mtypes * count,
+        'master_vswitch_ids': id_list(body, 'master_vswitch_ids', 'vsw-', 1, count),
+        'master_system_disk_category': text(body, 'master_system_disk_category', choices=cat.DISK_CATEGORIES),
+        'master_system_disk_size': integer(body, 'master_system_disk_size', 40, 500),
+    })
+    spec.update(check_period(body, 'master'))
+
+
+STEPS = (_place, _cidrs, _runtime, _workers, _others)
+EXTRA_STEPS = {'sandboxed': _sandboxed, 'masters': _masters}
