@@ -17,7 +17,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from . import admin, auth, lifecycle, registry
-from .errors import ApiError, bad_param, forbidden
+from .errors import ApiError, forbidden
 
 ADMIN_PREFIX = '/__emulator'
 MAX_BODY = 4 * 1024 * 1024
@@ -37,31 +37,6 @@ FAULT_FIELDS = {
 
 class Dropped(Exception):
     """Raised to close the client connection without an answer (fault injection)."""
-
-
-# -- paging (shared by every list operation) ---------------------------------------------------------------
-def _int_param(value, name, default, minimum=1, maximum=None):
-    if value is None or value == '':
-        return default
-    try:
-        n = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise bad_param(name, 'must be an integer, got %r' % (value,))
-    if n < minimum or (maximum is not None and n > maximum):
-        raise bad_param(name, 'must be between %d and %s, got %d' % (minimum, maximum if maximum else 'any', n))
-    return n
-
-
-def paginate(items, page_number=None, page_size=None, default_size=10, max_size=100,
-             number_name='page_number', size_name='page_size'):
-    """Slice ``items`` for one page. Returns ``(page_items, {"page_number", "page_size", "total_count"})``.
-
-    Invalid numbers (not an integer, < 1, page_size > max_size) raise 400 ``InvalidParameter``.
-    """
-    n = _int_param(page_number, number_name, 1)
-    s = _int_param(page_size, size_name, default_size, 1, max_size)
-    start = (n - 1) * s
-    return list(items[start:start + s]), {'page_number': n, 'page_size': s, 'total_count': len(items)}
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(',', ':'))
