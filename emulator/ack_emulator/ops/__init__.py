@@ -2,7 +2,7 @@
 them; the others (params, catalogue, common, validation, instances) are imported by those that use them."""
 import importlib
 
-MODULES = ['clusters', 'nodes', 'scale_out', 'attach', 'upgrade', 'templates', 'addons']
+MODULES = ['clusters', 'modify', 'nodes', 'scale_out', 'attach', 'upgrade', 'templates', 'addons']
 
 for _name in MODULES:
     try:

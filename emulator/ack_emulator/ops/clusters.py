@@ -1,8 +1,8 @@
 """Clusters (reference 7.1-7.11): CreateCluster, DescribeClusterDetail, DescribeClusters, DescribeClustersV1,
-ModifyCluster, DeleteCluster, DescribeClusterResources, DescribeExternalAgent, DescribeUserQuota,
-DescribeClusterLogs, DescribeClusterUserKubeconfig, ListTagResources, ModifyClusterTags, DescribeTaskInfo.
+DeleteCluster, DescribeClusterResources, DescribeExternalAgent, DescribeUserQuota, DescribeClusterLogs,
+DescribeClusterUserKubeconfig, DescribeTaskInfo.
 
-(ScaleOutCluster lives in scale_out.py.)
+(ModifyCluster and the tag operations live in modify.py, ScaleOutCluster in scale_out.py.)
 """
 import hashlib
 import ipaddress
@@ -14,33 +14,25 @@ from .. import errors, kube
 from ..lifecycle import AT, cluster_id as new_cluster_id, iso, new_task, schedule, short_id
 from ..registry import op
 from . import addons, nodes
-from .catalogue import CLUSTER_SPECS, REGIONS
-from .common import body_dict, cluster_log, get_cluster
-from .params import boolean, integer, items, mapping, paginate, text, token_page
-from .validation import MAX_TAGS, check_name, check_tags, id_list, is_system_tag, prefixed, validate_create
+from .catalogue import REGIONS
+from .common import cluster_log, get_cluster, live_clusters
+from .params import boolean, integer, paginate, text
+from .validation import validate_create
 
 # Real-world durations in seconds (multiplied by --time-scale).
 CREATE_SECONDS = {'dedicated': 900, 'managed': 480, 'ask': 120, 'edge': 480, 'sandboxed': 600}
 DELETE_SECONDS = {'dedicated': 300, 'managed': 180, 'ask': 60, 'edge': 180, 'sandboxed': 240}
-MODIFY_SECONDS = 60
 CLIENT_TOKEN_TTL = 24 * 3600
 SYSTEM_TAG = 'ack.aliyun.com'
 QUOTA_KEY = {'Kubernetes': 'cluster_quota', 'ManagedKubernetes': 'amk_cluster_quota', 'Ask': 'ask_cluster_quota'}
 
-# states in which the API server exists (kubeconfig, agent) / the cluster may be changed or deleted
+# states in which the API server exists (kubeconfig, agent) / the cluster may be deleted
 SERVING_STATES = ('running', 'updating', 'scaling', 'upgrading', 'removing', 'draining')
-MODIFY_STATES = ('running',)
 DELETE_STATES = ('running', 'failed', 'delete_failed', 'stopped', 'unavailable', 'inactive')
-TAG_STATES = ('initial', 'running', 'failed', 'updating', 'scaling', 'upgrading', 'removing', 'draining',
-              'stopped', 'unavailable')
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
-def _live_clusters(ctx):
-    return ctx.db.list('cluster', now=ctx.now)
-
-
-def _master_url(ctx, cluster, public):
+def master_url(ctx, cluster, public):
     public_url, internal_url = kube.endpoints(ctx, cluster)  # the loopback ports of its Kubernetes API
     return json.dumps({
         'api_server_endpoint': public_url if public else '',
@@ -161,7 +153,7 @@ def create_cluster(ctx):
                          'task_id': prior['task_id']}
     spec = validate_create(body)
     kind = spec['kind']
-    live = _live_clusters(ctx)
+    live = live_clusters(ctx)
     region = spec['region_id']
     if spec['name'] is None:
         spec['name'] = 'k8s-cluster-%s' % secrets.token_hex(3)
@@ -244,7 +236,7 @@ def create_cluster(ctx):
     else:
         cluster_log(cluster, now + duration, 'Cluster created successfully')
         schedule(cluster, now, [(duration, {'state': 'running', 'updated': AT,
-                                            'master_url': _master_url(ctx, cluster,
+                                            'master_url': master_url(ctx, cluster,
                                                                       spec['endpoint_public_access'])})])
     task_id = new_task(ctx, cid, 'cluster_create', duration, fail=fail,
                        stages=['CreateNetwork', 'CreateControlPlane', 'CreateNodes', 'InstallAddons'])
@@ -272,7 +264,7 @@ def _q(ctx, *names):
 
 def _filtered(ctx, name=None, ctype=None, extra=None):
     out = []
-    for c in _live_clusters(ctx):
+    for c in live_clusters(ctx):
         if not ctx.allowed(c['cluster_id']):
             continue
         if name and name not in c.get('name', ''):
@@ -301,128 +293,6 @@ def describe_clusters_v1(ctx):
                       'profile': _q(ctx, 'profile'), 'region_id': _q(ctx, 'region_id')})
     page, info = paginate(rows, ctx.query)
     return {'clusters': page, 'page_info': info}
-
-
-# -- ModifyCluster ------------------------------------------------------------------------------------------
-def _id_reader(prefix, what):
-    """A reader of an optional resource id ('' clears it)."""
-    return lambda body, key: prefixed(body, key, prefix, what) or ''
-
-
-# ModifyCluster parameters recorded as they are: name -> (reader, changes the infrastructure: ``updating`` phase)
-MODIFY_FIELDS = {
-    'deletion_protection': (boolean, False),
-    'instance_deletion_protection': (boolean, False),
-    'resource_group_id': (_id_reader('rg-', 'a resource group ID'), False),
-    'maintenance_window': (mapping, False),
-    'operation_policy': (mapping, False),
-    'timezone': (text, False),
-    'control_plane_config': (mapping, True),
-    'control_plane_endpoints_config': (mapping, True),
-    'system_events_logging': (mapping, True),
-    'rrsa_config': (mapping, True),
-    'ingress_loadbalancer_id': (_id_reader('lb-', 'a load balancer ID'), True),
-    'ingress_domain_rebinding': (boolean, True),
-    'enable_rrsa': (boolean, True),
-    'access_control_list': (items, True),
-    'api_server_custom_cert_sans': (mapping, True),
-}
-
-
-# ModifyCluster parameters with rules of their own: (ctx, cluster, body, changes) -> changes the infrastructure
-def _modify_name(ctx, cluster, body, changes):
-    name = check_name('cluster_name', body['cluster_name'])
-    for c in _live_clusters(ctx):
-        if c['cluster_id'] != cluster['cluster_id'] and c.get('region_id') == cluster.get('region_id') \
-                and c.get('name') == name:
-            raise errors.ApiError(400, 'ClusterNameAlreadyExist', 'cluster name %s already exists in %s'
-                                  % (name, cluster.get('region_id')))
-    changes['name'] = name
-    return False
-
-
-def _modify_eip(ctx, cluster, body, changes):
-    on = changes['api_server_eip'] = boolean(body, 'api_server_eip')
-    changes['api_server_eip_id'] = (body.get('api_server_eip_id') or cluster.get('api_server_eip_id')
-                                    or short_id('eip-', 20)) if on else ''
-    return True
-
-
-def _modify_eip_id(ctx, cluster, body, changes):
-    eip = prefixed(body, 'api_server_eip_id', 'eip-', 'an EIP ID')
-    if not boolean(body, 'api_server_eip', default=True):
-        return False
-    changes.setdefault('api_server_eip_id', eip or '')
-    return True
-
-
-def _modify_vswitches(ctx, cluster, body, changes):
-    ids = id_list(body, 'vswitch_ids', 'vsw-', 1, 5)
-    if ids is None:
-        raise errors.missing_param('vswitch_ids')
-    changes.update({'vswitch_ids': ids, 'vswitch_id': ','.join(ids)})
-    return True
-
-
-def _modify_security_group(ctx, cluster, body, changes):
-    sg = prefixed(body, 'security_group_id', 'sg-', 'a security group ID')
-    if not sg:
-        raise errors.bad_param('security_group_id', "'' is not a security group ID (sg-...)")
-    changes['security_group_id'] = sg
-    return True
-
-
-def _modify_spec(ctx, cluster, body, changes):
-    spec = text(body, 'cluster_spec', choices=CLUSTER_SPECS)
-    if cluster.get('cluster_type') == 'Kubernetes':
-        raise errors.bad_param('cluster_spec', 'dedicated (Kubernetes) clusters have no cluster_spec')
-    if cluster.get('cluster_spec') == 'ack.pro.small' and spec == 'ack.standard':
-        raise errors.bad_param('cluster_spec', 'a Pro cluster cannot be changed back to ack.standard')
-    changes['cluster_spec'] = spec
-    return True
-
-
-MODIFY_RULES = {'cluster_name': _modify_name, 'api_server_eip': _modify_eip, 'api_server_eip_id': _modify_eip_id,
-                'vswitch_ids': _modify_vswitches, 'security_group_id': _modify_security_group,
-                'cluster_spec': _modify_spec}
-MODIFY_IGNORED = ('client_token', 'ClusterId')
-
-
-@op('ModifyCluster', 'PUT', '/api/v2/clusters/<cluster_id>')
-def modify_cluster(ctx, cluster_id):
-    body = body_dict(ctx)
-    cluster = get_cluster(ctx, cluster_id, MODIFY_STATES)
-    changes = {}
-    infra = False
-    for key, val in body.items():
-        if val is None or key in MODIFY_IGNORED:
-            continue
-        if key in MODIFY_FIELDS:
-            read, changed = MODIFY_FIELDS[key]
-            changes[key] = read(body, key)
-        elif key in MODIFY_RULES:
-            changed = MODIFY_RULES[key](ctx, cluster, body, changes)
-        else:
-            raise errors.bad_param(key, 'ModifyCluster does not accept this parameter')
-        infra = infra or changed
-    if 'api_server_eip' in changes or 'api_server_eip_id' in changes:
-        public = changes.get('api_server_eip', cluster.get('api_server_eip'))
-        if cluster.get('master_url'):
-            changes['master_url'] = _master_url(ctx, cluster, public)
-    now = ctx.now
-    cluster.update(changes)
-    cluster['updated'] = iso(now)
-    duration = ctx.duration(MODIFY_SECONDS) if infra else 0.0
-    if infra:
-        cluster['state'] = 'updating'
-        schedule(cluster, now, [(duration, {'state': 'running', 'updated': AT})])
-        cluster_log(cluster, now, 'Start to update cluster: %s' % ', '.join(sorted(changes)))
-        cluster_log(cluster, now + duration, 'Cluster updated successfully')
-    elif changes:
-        cluster_log(cluster, now, 'Cluster attributes changed: %s' % ', '.join(sorted(changes)))
-    ctx.db.put('cluster', cluster_id, cluster)
-    task_id = new_task(ctx, cluster_id, 'cluster_update', duration)
-    return 202, {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}
 
 
 # -- DeleteCluster ------------------------------------------------------------------------------------------
@@ -563,75 +433,6 @@ def describe_cluster_user_kubeconfig(ctx, cluster_id):
         raise errors.ApiError(400, 'ErrorPublicEndpointNotFound', 'cluster %s has no public API server endpoint; '
                               'ask for the internal one (PrivateIpAddress=true)' % cluster_id)
     return kube.user_kubeconfig(ctx, cluster, private, minutes)
-
-
-# -- tags -------------------------------------------------------------------------------------------------
-def _json_query(ctx, name):
-    raw = ctx.query.get(name)
-    if raw in (None, ''):
-        return None
-    try:
-        return json.loads(raw)
-    except ValueError:
-        raise errors.bad_param(name, 'must be JSON text, e.g. %s' % ('["c1"]' if name == 'resource_ids'
-                                                                     else '[{"key":"k","value":"v"}]'))
-
-
-@op('ListTagResources', 'GET', '/tags')
-def list_tag_resources(ctx):
-    rtype = ctx.query.get('resource_type')
-    if rtype in (None, ''):
-        raise errors.missing_param('resource_type')
-    if rtype.upper() != 'CLUSTER':
-        raise errors.bad_param('resource_type', 'valid value is CLUSTER')
-    ids = _json_query(ctx, 'resource_ids')
-    tags = _json_query(ctx, 'tags')
-    if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
-        raise errors.bad_param('resource_ids', 'must be a JSON array of cluster IDs')
-    if tags is not None:
-        tags = check_tags({'tags': tags}, 'tags')
-    if not ids and not tags:
-        raise errors.missing_param('resource_ids or tags')
-    clusters = [c for c in _live_clusters(ctx) if ctx.allowed(c['cluster_id'])]
-    if ids:
-        clusters = [c for c in clusters if c['cluster_id'] in ids]
-    if tags:
-        want = {(t['key'], t['value']) for t in tags}
-        clusters = [c for c in clusters if want <= {(t['key'], t['value']) for t in c.get('tags') or []}]
-    rows = [{'resource_id': c['cluster_id'], 'resource_type': 'ALIYUN::CS::CLUSTER', 'tag_key': t['key'],
-             'tag_value': t['value']} for c in clusters for t in c.get('tags') or []]
-    page, nxt = token_page(rows, ctx.query)
-    return {'request_id': ctx.request_id, 'next_token': nxt, 'tag_resources': {'tag_resource': page}}
-
-
-@op('ModifyClusterTags', 'POST', '/clusters/<cluster_id>/tags')
-def modify_cluster_tags(ctx, cluster_id):
-    """REPLACE semantics: the body (a JSON array of {key, value}) becomes the cluster's whole list of user tags.
-    System tags (``ack.aliyun.com``, ``acs:*``) are kept when omitted and cannot be changed."""
-    body = ctx.json
-    if body is None:
-        raise errors.missing_param('body')
-    if not isinstance(body, list):
-        raise errors.bad_param('body', 'a JSON array of {"key", "value"} objects is expected')
-    cluster = get_cluster(ctx, cluster_id, TAG_STATES)
-    new = check_tags({'tags': body}, 'tags')
-    system = [t for t in cluster.get('tags') or [] if is_system_tag(t['key'])]
-    sys_map = {t['key']: t['value'] for t in system}
-    user = []
-    for t in new:
-        if is_system_tag(t['key']):
-            if sys_map.get(t['key']) != t['value']:
-                raise errors.bad_param('tags', 'system tag %r cannot be added or changed' % t['key'])
-            continue
-        user.append(t)
-    if len(user) > MAX_TAGS:
-        raise errors.bad_param('tags', 'at most %d tags are allowed' % MAX_TAGS)
-    cluster['tags'] = user + system
-    cluster['updated'] = iso(ctx.now)
-    cluster_log(cluster, ctx.now, 'Cluster tags changed')
-    ctx.db.put('cluster', cluster_id, cluster)
-    task_id = new_task(ctx, cluster_id, 'cluster_tag', 0.0)
-    return {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}
 
 
 # -- DescribeTaskInfo ---------------------------------------------------------------------------------------

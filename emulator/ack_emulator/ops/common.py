@@ -29,6 +29,11 @@ def get_cluster(ctx, cluster_id, states=None, operation=None, refuse_ask=None):
     return cluster
 
 
+def live_clusters(ctx):
+    """Every cluster not gone, settled, in creation order."""
+    return ctx.db.list('cluster', now=ctx.now)
+
+
 def require_state(cluster, states, operation):
     """400 ``InvalidStatus.ClusterState`` unless the cluster's state is one of ``states``."""
     if cluster.get('state') not in states:
