@@ -50,20 +50,19 @@ class Poller(object):
     most `workers` clusters at a time. Errors (AckApiError) leave to the caller."""
 
     def __init__(self, make_client, regions, filters, watch=WATCH, workers=4):
-        self.clients = ClientPool(make_client)
+        self.clients = ClientPool(make_client)  # one client per thread and region, kept from poll to poll
+        self.pool = ThreadPoolExecutor(max_workers=max(1, workers))  # so are its threads
         self.regions = regions or [None]
         self.filters = filters
         self.watch = set(watch)
-        self.workers = max(1, workers)
         self.offers = {}  # (region, type, profile, version) -> upgrades offered, within one read
 
     def read(self):
         self.offers = {}
-        listed = []
-        for region in self.regions:
-            listed.extend((region, c) for c in list_clusters(self.clients.get(region), self.filters))
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            entries = list(pool.map(lambda pair: self.read_cluster(*pair), listed))
+        listed = self.pool.map(lambda r: [(r, c) for c in list_clusters(self.clients.get(r), self.filters)],
+                               self.regions)
+        pairs = [pair for part in listed for pair in part]
+        entries = list(self.pool.map(lambda pair: self.read_cluster(*pair), pairs))
         return dict((e['cluster']['cluster_id'], e) for e in entries)
 
     def read_cluster(self, region, cluster):
@@ -99,6 +98,7 @@ class Poller(object):
         return list(self.offers[key])
 
     def close(self):
+        self.pool.shutdown(wait=False)
         self.clients.close()
 
 

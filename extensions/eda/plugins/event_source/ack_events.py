@@ -31,8 +31,9 @@ description:
     when an installed add-on of a running cluster can be upgraded to a version it could not before."
   - "C(api_error) (C(code), C(message), C(operation), C(http_status), C(request_id), C(failures), C(retry_in)):
     a poll failed; the source keeps polling, waiting twice as long after each failure in a row (at most
-    O(max_backoff) seconds), and puts one C(api_error) for each new error code, then C(api_recovered)
-    (C(failures)) when a poll succeeds again. Nothing changes in what the source knows while polls fail."
+    O(max_backoff) seconds). It puts an C(api_error) for the first failure in a row and for each new error code,
+    then C(api_recovered) (C(failures)) when a poll succeeds again. What the source knows does not change while
+    polls fail."
   - A cluster first seen after the baseline is C(cluster_added), followed by C(node_added) for its nodes and its
     C(upgrade_available) and C(addon_upgradable) events; its log so far is not told.
   - Credentials and the endpoint are found as by the modules of this collection; secrets are never logged or put
@@ -164,6 +165,7 @@ EXAMPLES = r'''
 
 import asyncio
 import datetime
+import importlib.util
 import logging
 import os
 import sys
@@ -178,11 +180,14 @@ def _collections_root(path):
     return os.sep.join(parts[:len(parts) - 1 - parts[::-1].index('ansible_collections')]) or os.sep
 
 
-try:
-    from ansible_collections.alicloud.ack.plugins.module_utils import _events  # noqa: F401
-except ImportError:
-    if _collections_root(__file__) is None:
-        raise
+def _importable(name):
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ImportError:
+        return False
+
+
+if not _importable('ansible_collections.alicloud.ack.plugins.module_utils._events') and _collections_root(__file__):
     sys.path.insert(0, _collections_root(__file__))
 
 from ansible_collections.alicloud.ack.plugins.module_utils._client import AckApiError  # noqa: E402
@@ -210,7 +215,8 @@ def to_bool(value):
 
 def connection_options(args):
     """The connection options of args (aliases resolved), with the source's defaults."""
-    options = dict((ALIASES.get(k, k), v) for k, v in args.items() if ALIASES.get(k, k) in CONNECTION)
+    options = dict((ALIASES.get(k, k), v) for k, v in args.items()
+                   if ALIASES.get(k, k) in CONNECTION and v is not None)
     options.setdefault('endpoint', os.environ.get('ALIBABA_CLOUD_ACK_ENDPOINT') or None)
     options.setdefault('api_retries', 3)
     if 'validate_certs' in options:
@@ -220,14 +226,15 @@ def connection_options(args):
 
 def settings(args):
     """(interval, max_backoff, watch, emit_initial, workers) from args; ValueError names a bad one."""
-    interval, max_backoff = float(args.get('interval', 60)), float(args.get('max_backoff', 600))
+    given = dict((k, v) for k, v in args.items() if v is not None)  # a rulebook variable left out is None
+    interval, max_backoff = float(given.get('interval', 60)), float(given.get('max_backoff', 600))
     if interval <= 0 or max_backoff <= 0:
         raise ValueError('ack_events: interval and max_backoff must be more than 0')
-    watch = args.get('watch', WATCHABLE)
+    watch = given.get('watch', WATCHABLE)
     unknown = [w for w in watch if w not in WATCHABLE]
     if unknown:
         raise ValueError('ack_events: watch takes %s, not %s' % (', '.join(WATCHABLE), ', '.join(unknown)))
-    return interval, max_backoff, list(watch), to_bool(args.get('emit_initial', False)), int(args.get('max_workers', 4))
+    return interval, max_backoff, list(watch), to_bool(given.get('emit_initial')), int(given.get('max_workers', 4))
 
 
 def make_poller(args, watch, workers):
@@ -249,8 +256,11 @@ def make_poller(args, watch, workers):
 
 
 def error_event(error, failures, retry_in):
-    return dict(type='api_error', code=error.code, message=one_line(error.message), operation=error.operation,
-                http_status=error.http_status, request_id=error.request_id, failures=failures, retry_in=retry_in)
+    """An AckApiError, or an AckModuleError (options or credentials that stopped working: code None)."""
+    event = dict((name, getattr(error, name, None)) for name in ('code', 'operation', 'http_status', 'request_id'))
+    event.update(type='api_error', message=one_line(getattr(error, 'message', None) or error), failures=failures,
+                 retry_in=retry_in, observed_at=utc_now())
+    return event
 
 
 def utc_now():
@@ -269,14 +279,15 @@ async def main(queue, args):
             polls += 1
             try:
                 snapshot = await loop.run_in_executor(None, poller.read)
-            except AckApiError as error:
+            except (AckApiError, AckModuleError) as error:
                 failures += 1
                 delay = backoff(interval, failures, max_backoff)
                 LOG.warning('ack_events: poll %d failed (%d in a row), next in %.0f s: %s', polls, failures, delay,
                             one_line(error))
-                if error.code != last_code:
+                code = getattr(error, 'code', None)
+                if failures == 1 or code != last_code:
                     await queue.put(error_event(error, failures, delay))
-                last_code = error.code
+                last_code = code
                 await asyncio.sleep(delay)
                 continue
             if failures:
