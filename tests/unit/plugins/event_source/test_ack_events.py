@@ -284,3 +284,18 @@ def test_bad_options_fail_before_any_call():
     with pytest.raises(ValueError, match='endpoint'):
         asyncio.run(module.main(None, dict(endpoint='ftp://x', alicloud_access_key='a', alicloud_secret_key='b',
                                            alicloud_region='cn-hangzhou')))
+
+
+def test_documentation_is_yaml_and_documents_every_option_read():
+    yaml = pytest.importorskip('yaml')
+    module = load_source()
+    doc = yaml.safe_load(module.DOCUMENTATION)
+    documented = set(doc['options'])
+    read = set(module.CONNECTION) | {'regions', 'cluster_ids', 'cluster_names', 'cluster_types', 'cluster_tags',
+                                     'interval', 'emit_initial', 'watch', 'max_backoff', 'max_workers'}
+    assert documented == read
+    assert set(doc['options']['watch']['choices']) == set(module.WATCHABLE)
+    aliases = dict((a, name) for name, o in doc['options'].items() for a in o.get('aliases', []))
+    assert aliases == module.ALIASES
+    [rulebook] = yaml.safe_load(module.EXAMPLES)
+    assert list(rulebook['sources'][0]) == ['alicloud.ack.ack_events']
