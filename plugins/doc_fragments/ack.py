@@ -115,11 +115,14 @@ options:
     description:
       - Wait until the operation has finished and the resource is stable.
       - With V(false) the module returns at once, with the C(task_id) of the operation.
+      - In check mode nothing is waited for, not even a cluster that is still settling; the module plans from what
+        it reads, and a warning says when the cluster or its add-ons are busy.
     type: bool
     default: true
   wait_timeout:
     description:
-      - Seconds to wait before failing, when O(wait=true).
+      - Seconds to wait before failing, when O(wait=true), for all the waits of the task together, counted from the
+        start of the module.
     type: int
     default: 3600
   wait_sleep:
