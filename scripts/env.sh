@@ -26,6 +26,8 @@ setup() {
     export PATH=$VENV/bin:$PATH
     # the Kubernetes API tests run the reference's curl commands (CI machines run this as root)
     command -v curl > /dev/null || { apt-get update -qq && apt-get install -y -qq curl > /dev/null; }
+    # ansible-rulebook (the Event-Driven Ansible test) runs on Java 17
+    command -v java > /dev/null || { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless > /dev/null; }
     # the official Node.js SDKs run against the emulator (tests/emulator/test_node_sdk.py)
     command -v node > /dev/null && command -v npm > /dev/null \
         || { apt-get update -qq && apt-get install -y -qq nodejs npm > /dev/null; }
