@@ -45,7 +45,7 @@ def fail_next(app, data, rest):
 
 
 def config(app, data, rest):
-    return {'time_scale': app.time_scale, 'quotas': dict(app.quotas)}
+    return {'time_scale': app.time_scale, 'quotas': dict(app.quotas), 'answers': app.answers}
 
 
 def set_config(app, data, rest):
@@ -54,6 +54,8 @@ def set_config(app, data, rest):
         if scale < 0:
             raise ValueError('time_scale must not be negative')
         app.time_scale = scale
+    if 'answers' in data:
+        app.set_answers(data['answers'])
     for k, v in (data.get('quotas') or {}).items():
         if k not in app.quotas:
             raise ValueError('unknown quota %r' % k)

@@ -16,7 +16,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from . import admin, auth, lifecycle, registry
+from . import admin, auth, lifecycle, registry, sdk_shapes
 from .errors import ApiError, forbidden
 
 ADMIN_PREFIX = '/__emulator'
@@ -29,6 +29,7 @@ DEFAULT_QUOTAS = {
     'node_quota': 1000,         # nodes per cluster
     'cluster_nodepool_quota': 20,
 }
+ANSWER_MODES = ('emulator', 'sdk', 'reference')
 FAULT_FIELDS = {
     'throttle_rate': float, 'error_rate': float, 'latency_ms': float, 'drop_rate': float,
     'drop_after_apply_rate': float, 'task_fail_rate': float, 'seed': int, 'retry_after_ms': int,
@@ -169,6 +170,7 @@ class EmulatorApp:
         self.keyring = keyring
         self.time_scale = float(time_scale)
         self._startup_scale = self.time_scale
+        self.answers = 'emulator'  # see set_answers
         self.log_requests = log_requests
         self.quotas = dict(DEFAULT_QUOTAS)
         self._startup_faults = self._normalise_faults(faults or {})
@@ -339,7 +341,7 @@ class EmulatorApp:
             return result
         if request.method != 'GET' and self._roll('drop_after_apply_rate', operation):
             raise Dropped()
-        return self._respond(result, request_id, memo_key, reads)
+        return self._respond(result, request_id, memo_key, reads, ctx.operation)
 
     @staticmethod
     def _check_action(request, operation, identity, headers):
@@ -401,7 +403,7 @@ class EmulatorApp:
             raise ApiError(500, 'InternalError', 'The request processing has failed due to some unknown error.')
         return result, reads
 
-    def _respond(self, result, request_id, memo_key, reads):
+    def _respond(self, result, request_id, memo_key, reads, operation):
         """The handler's result as an answer (a werkzeug Response passes through); a pure one is remembered."""
         if isinstance(result, Response):
             result.headers['x-acs-request-id'] = request_id
@@ -411,6 +413,8 @@ class EmulatorApp:
             status, result = result
         if result is None:
             result = {}
+        if self.answers != 'emulator':  # only the keys the SDK declares (and the reference's, with 'reference')
+            result = sdk_shapes.shape(operation, strip_internal(result), extras=self.answers == 'reference')
         data = encode_result(result)
         if reads is not None:
             rows = sum(len(r[2]) for r in reads)
@@ -477,7 +481,16 @@ class EmulatorApp:
             pending.extend([spec] * count)
             return len(pending)
 
+    def set_answers(self, mode):
+        """'emulator' answers every key the emulator keeps; 'sdk' only the keys the official SDK's response models
+        declare; 'reference' those and the keys the API reference documents beyond them (reference_extras.json)."""
+        if mode not in ANSWER_MODES:
+            raise ValueError('answers must be one of %s' % ', '.join(ANSWER_MODES))
+        self.answers = mode
+        self._memo.clear()
+
     def reset(self):
+        self.answers = 'emulator'
         self.db.reset()
         with self.lock:
             self.stats.clear()
