@@ -81,16 +81,28 @@ def settle(doc, now):
 
 
 # -- tasks ------------------------------------------------------------------------------------------------
-def new_task(ctx, cluster_id, task_type, duration, final_patch=None, fail=None, parameters=None, stages=None):
+def new_task(ctx, cluster_id, task_type, duration, final_patch=None, fail=None, parameters=None, stages=None,
+             target=None):
     """Create and store a ``task`` document; returns its task_id.
 
     ``duration`` is already scaled (use ``ctx.duration``). The task is ``running`` until ``now + duration``,
     then ``success`` (plus ``final_patch``), or ``failed`` with ``error = fail`` when ``fail`` is a
-    ``{"code", "message"}`` dict.
+    ``{"code", "message"}`` dict (its last stage failed). ``stages`` (names) share the duration in order: a stage is
+    listed once it has started (``running``, then ``success`` with its ``end_time``) and ``current_stage`` follows.
+    ``target``: ``{"id", "type"}`` (default the cluster).
     """
     tid = task_id()
     now = ctx.now
-    stage_names = stages or [task_type]
+    names = stages or [task_type]
+    end = now + max(0.0, float(duration))
+    bounds = [now + (end - now) * i / len(names) for i in range(len(names) + 1)]
+
+    def stage(i, state):
+        out = {'state': state, 'start_time': iso(bounds[i]), 'message': names[i]}
+        if state != 'running':
+            out['end_time'] = iso(bounds[i + 1])
+        return out
+
     task = {
         'task_id': tid,
         'cluster_id': cluster_id,
@@ -98,27 +110,29 @@ def new_task(ctx, cluster_id, task_type, duration, final_patch=None, fail=None, 
         'state': 'running',
         'created': iso(now),
         'updated': iso(now),
-        'current_stage': stage_names[0],
-        'target': {'id': cluster_id, 'type': 'cluster'},
+        'current_stage': names[0],
+        'target': target or {'id': cluster_id, 'type': 'cluster'},
         'parameters': parameters or {},
-        'stages': [{'state': 'running', 'start_time': iso(now), 'message': name} for name in stage_names],
+        'stages': [stage(0, 'running')],
         'events': [],
         'task_result': [],
         'error': None,
     }
-    end = now + max(0.0, float(duration))
-    done_stages = [{'state': 'failed' if fail else 'success', 'start_time': iso(now), 'end_time': iso(end),
-                    'message': name} for name in stage_names]
+    steps = [(bounds[i] - bounds[i - 1], {'current_stage': names[i], 'updated': AT,
+                                          'stages': [stage(j, 'success') for j in range(i)] + [stage(i, 'running')]})
+             for i in range(1, len(names))]
+    done = [stage(i, 'success') for i in range(len(names) - 1)] + [stage(len(names) - 1,
+                                                                         'failed' if fail else 'success')]
     if fail:
         patch = {'state': 'failed', 'error': {'code': fail.get('code', 'TaskFailed'),
                                                'message': fail.get('message', 'task failed')},
-                 'updated': AT, 'stages': done_stages, 'current_stage': stage_names[-1],
+                 'updated': AT, 'stages': done, 'current_stage': names[-1],
                  'task_result': [{'data': cluster_id, 'status': 'failed'}]}
     else:
-        patch = {'state': 'success', 'updated': AT, 'stages': done_stages, 'current_stage': stage_names[-1],
+        patch = {'state': 'success', 'updated': AT, 'stages': done, 'current_stage': names[-1],
                  'task_result': [{'data': cluster_id, 'status': 'success'}]}
     if final_patch:
         patch.update(final_patch)
-    schedule(task, now, [(duration, patch)])
+    schedule(task, now, steps + [(end - bounds[-2], patch)])  # the delays add up
     ctx.db.put('task', tid, task)
     return tid

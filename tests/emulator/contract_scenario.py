@@ -134,10 +134,12 @@ class Scenario:
         call('DescribeClusterUserKubeconfig', cid, private_ip_address=True, temporary_duration_minutes=60)
         call('DescribeClusterAttachScripts', cid, arch='amd64', format_disk=True, keep_instance_name=True)
         self.nodes(cid)
+        self.nodepools(cid)
         self.addons(cid)
         self.templates()
         self.upgrade(cid)
         self.failed_task(cid)
+        self.operations(cid)
         call('ModifyCluster', cid, deletion_protection=False)
         call('DeleteCluster', cid, retain_all_resources=False)
         call('DeleteCluster', others[0], keep_slb=False)
@@ -165,6 +167,42 @@ class Scenario:
         e.wait_cluster(cid)
         call('DeleteClusterNodes', cid, nodes=[workers[1]['node_name']], release_node=True, drain_node=False)
         e.wait_cluster(cid)
+
+    def nodepools(self, cid):
+        e, call = self.emulator, self.call
+        pool = call('CreateClusterNodePool', cid, nodepool_info=models.CreateClusterNodePoolRequestNodepoolInfo(
+            name='contract-pool'), scaling_group=models.CreateClusterNodePoolRequestScalingGroup(
+            instance_types=['ecs.g7.xlarge'], vswitch_ids=['vsw-test0001'], key_pair='test-key', desired_size=2,
+            data_disks=[models.DataDisk(category='cloud_essd', size=120, encrypted='true')],
+            tags=[models.Tag(key='pool', value='contract')]),
+            kubernetes_config=models.CreateClusterNodePoolRequestKubernetesConfig(
+                runtime='containerd', labels=[models.Tag(key='tier', value='web')],
+                taints=[models.Taint(key='dedicated', value='web', effect='NoSchedule')]),
+            auto_scaling=models.CreateClusterNodePoolRequestAutoScaling(enable=False))
+        pid = pool['nodepool_id']
+        call('DescribeTaskInfo', pool['task_id'])  # under way
+        e.wait_task(pool['task_id'])
+        call('DescribeClusterNodePools', cid)
+        call('DescribeClusterNodePools', cid, nodepool_name='contract-pool')
+        call('DescribeClusterNodePoolDetail', cid, pid)
+        done = call('ModifyClusterNodePool', cid, pid, update_nodes=True,
+                    scaling_group=models.ModifyClusterNodePoolRequestScalingGroup(desired_size=3),
+                    kubernetes_config=models.ModifyClusterNodePoolRequestKubernetesConfig(
+                        labels=[models.Tag(key='tier', value='api')]))
+        e.wait_task(done['task_id'])
+        e.wait_task(call('ScaleClusterNodePool', cid, pid, count=1)['task_id'])
+        e.admin('instances', {'instances': [{'instance_id': 'i-contract0002', 'kind': 'ecs'}]})
+        e.wait_task(call('AttachInstancesToNodePool', cid, pid, instances=['i-contract0002'],
+                         password='Test-Passw0rd!', format_disk=False, keep_instance_name=True)['task_id'])
+        names = [n['node_name'] for n in self.emulator.signed(
+            'GET', '/clusters/%s/nodes' % cid, query={'nodepool_id': pid}, action='DescribeClusterNodes').json['nodes']]
+        e.wait_task(call('RemoveNodePoolNodes', cid, pid, nodes=names[:1], drain_node=True,
+                         release_node=True)['task_id'])
+        e.wait_task(call('UpgradeClusterNodepool', cid, pid, kubernetes_version=FROM,
+                         image_id='aliyun_3_x64_20G_alibase_20240819.vhd')['task_id'])
+        e.wait_task(call('DeleteClusterNodepool', cid, pid, force=True)['task_id'])
+        call('DescribeClusterNodePoolDetail', cid, call('DescribeClusterNodePools', cid)['nodepools'][0][
+            'nodepool_info']['nodepool_id'])  # the default pool
 
     def addons(self, cid):
         e, call = self.emulator, self.call
@@ -212,6 +250,22 @@ class Scenario:
             e.wait_task(task['task_id'])
         e.wait_cluster(cid)
         call('GetUpgradeStatus', cid)
+
+    def operations(self, cid):
+        """#24: the maintenance window and automatic upgrades, kubeconfig revocation, the task history."""
+        call = self.call
+        auto = models.ModifyClusterRequestOperationPolicyClusterAutoUpgrade(enabled=True, channel='stable')
+        call('ModifyCluster', cid, maintenance_window=models.MaintenanceWindow(
+            enable=True, maintenance_time='2024-10-15T03:00:00+08:00', duration='4h', weekly_period='Monday,Thursday',
+            recurrence='FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,TH'),
+            operation_policy=models.ModifyClusterRequestOperationPolicy(cluster_auto_upgrade=auto))
+        call('DescribeClusterDetail', cid)
+        call('ListClusterKubeconfigStates', cid, page_number=1, page_size=10)
+        call('RevokeK8sClusterKubeConfig', cid)
+        call('ListClusterKubeconfigStates', cid, cloud_service_kube_config=False)
+        call('DescribeClusterUserKubeconfig', cid)
+        call('DescribeClusterTasks', cid, page_number=1, page_size=5)
+        call('DescribeClusterTasks', cid, max_results=2)
 
     def failed_task(self, cid):
         e, call = self.emulator, self.call

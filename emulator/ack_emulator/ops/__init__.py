@@ -1,8 +1,10 @@
 """The operations. Importing the package imports every module with handlers, so their ``@op`` decorators register
-them; the others (params, catalogue, common, validation, instances) are imported by those that use them."""
+them; the others (params, catalogue, common, validation, instances, pools, nodepool_rules) are imported by those
+that use them."""
 import importlib
 
-MODULES = ['clusters', 'modify', 'nodes', 'scale_out', 'attach', 'upgrade', 'templates', 'addons']
+MODULES = ['clusters', 'modify', 'nodes', 'scale_out', 'attach', 'upgrade', 'templates', 'addons', 'kubeconfigs',
+           'tasks', 'nodepools']
 
 for _name in MODULES:
     try:

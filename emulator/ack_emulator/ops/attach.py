@@ -1,6 +1,7 @@
-"""AttachInstances (existing ECS instances, reference 8.3; ENS instances of an edge cluster, 8.4) and
-DescribeClusterAttachScripts. AttachInstances takes detached nodes and the instances declared with the admin API
-(instances.py), nothing else."""
+"""AttachInstances (existing ECS instances, reference 8.3; ENS instances of an edge cluster, 8.4),
+AttachInstancesToNodePool and DescribeClusterAttachScripts. Both attach operations take detached nodes and the
+instances declared with the admin API (instances.py), nothing else; the nodes join the named pool (AttachInstances:
+``nodepool_id``, else the cluster's default pool) and carry its labels and taints."""
 
 import json
 import re
@@ -11,7 +12,7 @@ from werkzeug.wrappers import Response
 from .. import errors
 from ..lifecycle import new_task
 from ..registry import op
-from . import catalogue as cat
+from . import catalogue as cat, pools
 from .common import body_dict, get_cluster, log_outcome, require_running, require_state, set_busy
 from .nodes import bump_size, check_quota, new_ip, node_doc, schedule_ready, used_ips
 from .params import boolean, integer, items, text
@@ -55,6 +56,48 @@ def _instance_ids(body):
     return instances
 
 
+def _join(ctx, cluster, pool, instances, options, operation):
+    """The instances join ``pool`` (ready after ATTACH_SECONDS, or failed); returns the task id. ``options``:
+    edge_worker, format_disk, keep_name, image_id, tags (None: the pool's), busy_cluster (the cluster is
+    ``updating`` meanwhile, as AttachInstances leaves it)."""
+    edge_worker = options.get('edge_worker', False)
+    known = {n.get('instance_id'): n for n in ctx.db.list('node', now=ctx.now)}
+    for iid in instances:
+        _free_instance(ctx, known.get(iid), iid, edge_worker)
+    cluster_id = cluster['cluster_id']
+    check_quota(ctx, cluster_id, len(instances))
+    require_running(cluster, operation)
+
+    duration = ctx.duration(ATTACH_SECONDS)
+    fail = ctx.should_fail()
+    used = used_ips(ctx, cluster_id)
+    fields = pools.node_fields(pool)
+    for iid in instances:
+        old = known[iid]  # a detached node or a declared instance: it keeps its address, type and age
+        name = (old.get('instance_name') or 'instance-%s' % iid[2:10]) if options.get('keep_name', True) else None
+        extra = dict(fields, format_disk=options.get('format_disk', False),
+                     tags=options.get('tags') or fields['tags'] or old.get('tags') or [])
+        node = node_doc(ctx, cluster, iid, 'Worker', (old.get('ip_address') or [None])[0] or new_ip(used),
+                        old.get('instance_type'), options.get('image_id') or old.get('image_id'),
+                        nodepool_id=pool['nodepool_id'], source='attach', instance_name=name, edge=edge_worker,
+                        extra=extra)
+        node['creation_time'] = old.get('creation_time', node['creation_time'])
+        schedule_ready(node, ctx.now, duration, fail)
+        ctx.db.put('node', iid, node)
+    bump_size(cluster, len(instances))
+    log_outcome(cluster, ctx.now, duration, 'attach instances %s' % ', '.join(instances), fail,
+                'Attached instances %s' % ', '.join(instances))
+    pools.set_busy(ctx, pool, 'scaling', duration)
+    pools.put(ctx, pool)
+    if options.get('busy_cluster'):
+        set_busy(ctx, cluster, 'updating', duration)
+    else:
+        ctx.db.put('cluster', cluster_id, cluster)
+    return new_task(ctx, cluster_id, 'cluster_attach', duration, fail=fail,
+                    parameters={'instances': list(instances), 'is_edge_worker': edge_worker,
+                                'nodepool_id': pool['nodepool_id']})
+
+
 @op('AttachInstances', 'POST', '/clusters/<cluster_id>/attach')
 def attach_instances(ctx, cluster_id):
     body = body_dict(ctx)
@@ -69,37 +112,31 @@ def attach_instances(ctx, cluster_id):
     elif body.get('password') not in (None, ''):
         check_password('password', body.get('password'))
     text(body, 'cpu_policy', choices=cat.CPU_POLICIES)
-    format_disk = boolean(body, 'format_disk')
-    keep_name = boolean(body, 'keep_instance_name', default=True)
-    nodepool_id = text(body, 'nodepool_id')
-    known = {n.get('instance_id'): n for n in ctx.db.list('node', now=ctx.now)}
-    for iid in instances:
-        _free_instance(ctx, known.get(iid), iid, edge_worker)
-    check_quota(ctx, cluster_id, len(instances))
-    require_running(cluster, 'AttachInstances')
-
-    duration = ctx.duration(ATTACH_SECONDS)
-    fail = ctx.should_fail()
-    used = used_ips(ctx, cluster_id)
-    tags = items(body, 'tags')
-    for iid in instances:
-        old = known[iid]  # a detached node or a declared instance: it keeps its address, type and age
-        name = (old.get('instance_name') or 'instance-%s' % iid[2:10]) if keep_name else None
-        node = node_doc(ctx, cluster, iid, 'Worker', (old.get('ip_address') or [None])[0] or new_ip(used),
-                        old.get('instance_type'), body.get('image_id') or old.get('image_id'),
-                        nodepool_id=nodepool_id, source='attach', instance_name=name, edge=edge_worker,
-                        extra={'format_disk': format_disk, 'tags': tags or old.get('tags') or []})
-        node['creation_time'] = old.get('creation_time', node['creation_time'])
-        schedule_ready(node, ctx.now, duration, fail)
-        ctx.db.put('node', iid, node)
-    bump_size(cluster, len(instances))
-    log_outcome(cluster, ctx.now, duration, 'attach instances %s' % ', '.join(instances), fail,
-                'Attached instances %s' % ', '.join(instances))
-    set_busy(ctx, cluster, 'updating', duration)
-    task_id = new_task(ctx, cluster_id, 'cluster_attach', duration, fail=fail,
-                       parameters={'instances': list(instances), 'is_edge_worker': edge_worker})
+    options = {'edge_worker': edge_worker, 'format_disk': boolean(body, 'format_disk'),
+               'keep_name': boolean(body, 'keep_instance_name', default=True), 'image_id': body.get('image_id'),
+               'tags': items(body, 'tags'), 'busy_cluster': True}
+    nodepool_id = text(body, 'nodepool_id')  # the cluster's default pool when none is named
+    pool = pools.get_pool(ctx, cluster_id, nodepool_id) if nodepool_id else pools.default_pool(ctx, cluster)
+    task_id = _join(ctx, cluster, pool, instances, options, 'AttachInstances')
     result = [{'code': '200', 'instanceId': iid, 'message': 'successful'} for iid in instances]
-    return 202, {'list': result, 'task_id': task_id, 'request_id': ctx.request_id}
+    return 202, {'list': result, 'task_id': task_id}  # as the SDK and reference 8.3 declare it
+
+
+@op('AttachInstancesToNodePool', 'POST', '/clusters/<cluster_id>/nodepools/<nodepool_id>/attach')
+def attach_instances_to_node_pool(ctx, cluster_id, nodepool_id):
+    body = body_dict(ctx)
+    cluster = get_cluster(ctx, cluster_id,
+                          refuse_ask='instances cannot be attached to serverless cluster %s' % cluster_id)
+    pool = pools.get_pool(ctx, cluster_id, nodepool_id)
+    instances = _instance_ids(body)
+    check_login(body, required=False, password_key='password')
+    options = {'format_disk': boolean(body, 'format_disk'),
+               'keep_name': boolean(body, 'keep_instance_name', default=True)}
+    if pool.get('_state') != 'active':
+        raise errors.ApiError(400, 'InvalidStatus.NodePoolState', 'node pool %s is %s, AttachInstancesToNodePool is '
+                              'not allowed in this state' % (nodepool_id, pool.get('_state')))
+    task_id = _join(ctx, cluster, pool, instances, options, 'AttachInstancesToNodePool')
+    return {'request_id': ctx.request_id, 'task_id': task_id}
 
 
 # --- DescribeClusterAttachScripts ---------------------------------------------------------------------------

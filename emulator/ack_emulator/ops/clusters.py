@@ -13,7 +13,7 @@ import secrets
 from .. import errors, kube
 from ..lifecycle import AT, cluster_id as new_cluster_id, iso, new_task, schedule, short_id
 from ..registry import op
-from . import addons, nodes
+from . import addons, nodes, pools
 from .catalogue import REGIONS
 from .common import cluster_log, get_cluster, live_clusters
 from .params import boolean, integer, paginate, text
@@ -222,6 +222,7 @@ def create_cluster(ctx):
         nodes.create_nodes(ctx, cluster, masters, role='Master', spec=spec, ready_after=duration)
     if workers:
         nodes.create_nodes(ctx, cluster, workers, role='Worker', spec=spec, ready_after=duration)
+        pools.default_pool(ctx, cluster, ready_after=duration)  # the workers' pool
     cluster['size'] = workers + masters
 
     cluster_log(cluster, now, 'Start to create cluster %s (%s)' % (cid, spec['cluster_type']))
@@ -326,6 +327,7 @@ def delete_cluster(ctx, cluster_id):
     else:
         schedule(cluster, now, [(duration, {'state': 'deleted', '_gone': True})])
         nodes.delete_cluster_nodes(ctx, cluster_id)
+        pools.delete_cluster_pools(ctx, cluster_id)
         addons.delete_cluster_addons(ctx, cluster_id)
     ctx.db.put('cluster', cluster_id, cluster)
     task_id = new_task(ctx, cluster_id, 'cluster_delete', duration, fail=fail)

@@ -1,6 +1,7 @@
 """ScaleOutCluster: ECS workers (reference 7.2.1), edge ENS workers (7.2.2), sandboxed-container workers (7.2.3).
 
-The new nodes carry the ``tags`` (ECS instance tags) and ``taints`` (Kubernetes, see kube/nodes.py) of the call.
+The new nodes join the cluster's default pool (pools.py) and carry its labels, and the ``tags`` (ECS instance tags)
+and ``taints`` (Kubernetes, see kube/nodes.py) of the call.
 """
 
 import random
@@ -8,7 +9,7 @@ import random
 from .. import errors
 from ..lifecycle import new_task, short_id
 from ..registry import op
-from . import catalogue as cat
+from . import catalogue as cat, pools
 from .common import body_dict, get_cluster, log_outcome, push_timeline, require_running, set_busy
 from .nodes import bump_size, check_quota, new_ip, node_doc, schedule_ready, used_ips
 from .params import boolean, integer, items, text
@@ -136,7 +137,9 @@ def scale_out_cluster(ctx, cluster_id):
     fail = ctx.should_fail()
     rollback = not boolean(body, 'disable_rollback', default=True)
     used = used_ips(ctx, cluster_id)
-    extra = {'tags': check_tags(body, 'tags'), 'taints': items(body, 'taints') or []}
+    pool = pools.default_pool(ctx, cluster)  # the new nodes join it and carry its labels
+    extra = {'tags': check_tags(body, 'tags'), 'taints': items(body, 'taints') or [],
+             'labels': pools.node_labels(pool)}
     if edge:
         extra['ens_region_id'] = body.get('ens_region_id')
     new_ids = []
@@ -159,6 +162,8 @@ def scale_out_cluster(ctx, cluster_id):
     log_outcome(cluster, ctx.now, duration, 'scale out the cluster by %s' % what, fail,
                 'Scaled out the cluster by %s' % what)
     set_busy(ctx, cluster, 'scaling', duration, final)
+    pools.set_busy(ctx, pool, 'scaling', duration)
+    pools.put(ctx, pool)
     task_id = new_task(ctx, cluster_id, 'cluster_scaleout', duration, fail=fail,
                        parameters={'count': count, 'edge': edge, 'sandboxed': sandboxed})
     # 7.2.1 documents instanceId beside the task: the first new node's instance
