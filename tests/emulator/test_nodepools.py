@@ -185,3 +185,200 @@ def test_node_pool_life_cycle(emulator, cs):
     follow(emulator, cs, answer['task_id'])
     assert refused(cs, 'describe_cluster_node_pool_detail', cid, pid) == (404, 'ErrorNodePoolNotFound')
     assert pool_nodes(emulator, cid, pid) == []
+
+
+# -- the rules -----------------------------------------------------------------------------------------------------
+def test_names_are_unique_until_the_pool_is_gone(emulator, cs):
+    cid, _ = emulator.create_cluster()
+    pid, _ = create_pool(emulator, cs, cid, 'web', 1)
+    assert refused(cs, 'create_cluster_node_pool', cid, pool_request('web')) == (400, 'InvalidParameter.Name')
+    other, _ = create_pool(emulator, cs, cid, 'api')
+    assert refused(cs, 'modify_cluster_node_pool', cid, other, models.ModifyClusterNodePoolRequest(
+        nodepool_info=models.ModifyClusterNodePoolRequestNodepoolInfo(name='web'))) == (400, 'InvalidParameter.Name')
+    emulator.set_time_scale(0.01)  # a deletion of seconds: the pool is `deleting` while the replacement is tried
+    call(cs, 'delete_cluster_nodepool', cid, pid, models.DeleteClusterNodepoolRequest(force=True))
+    assert refused(cs, 'create_cluster_node_pool', cid, pool_request('web')) == (400, 'InvalidParameter.Name')
+    emulator.wait(lambda: emulator.signed('GET', '/clusters/%s/nodepools/%s' % (cid, pid),
+                                          action='DescribeClusterNodePoolDetail').status == 404)
+    create_pool(emulator, cs, cid, 'web')
+
+
+def test_a_pool_without_nodes_is_deleted_without_force(emulator, cs):
+    cid, _ = emulator.create_cluster()
+    pid, pool = create_pool(emulator, cs, cid, 'empty')  # no size given: no nodes
+    assert sizes(pool) == (0, 0, 0, 0)
+    follow(emulator, cs, call(cs, 'delete_cluster_nodepool', cid, pid, models.DeleteClusterNodepoolRequest())[
+        'task_id'])
+    assert refused(cs, 'describe_cluster_node_pool_detail', cid, pid) == (404, 'ErrorNodePoolNotFound')
+
+
+def test_the_node_pool_quota(emulator, cs):
+    emulator.admin('config', {'quotas': {'cluster_nodepool_quota': 2}})
+    cid, _ = emulator.create_cluster()  # its default pool is one
+    create_pool(emulator, cs, cid, 'second')
+    assert refused(cs, 'create_cluster_node_pool', cid, pool_request('third')) == (400, 'QuotaExceeded.NodePool')
+
+
+def test_auto_scaling_keeps_the_pool_between_its_bounds(emulator, cs):
+    cid, _ = emulator.create_cluster()
+    pid, pool = create_pool(emulator, cs, cid, 'auto', auto=dict(enable=True, min_instances=2, max_instances=4))
+    assert sizes(pool) == (2, 2, 2, 2) and pool['auto_scaling']['enable'] is True
+    # an edit that does not name `enable` leaves auto scaling on
+    pool = settled(emulator, cs, cid, pid, modify(cs, cid, pid, kubernetes_config=(
+        models.ModifyClusterNodePoolRequestKubernetesConfig(labels=[models.Tag(key='a', value='b')]))))
+    assert pool['auto_scaling']['enable'] is True and sizes(pool) == (2, 2, 2, 2)
+    pool = settled(emulator, cs, cid, pid, modify(cs, cid, pid, auto_scaling=(
+        models.ModifyClusterNodePoolRequestAutoScaling(min_instances=3))))  # the size follows the bounds
+    assert sizes(pool) == (3, 3, 3, 3) and pool['auto_scaling']['max_instances'] == 4
+    # its size is the autoscaler's: no desired size, no scaling by hand
+    assert refused(cs, 'modify_cluster_node_pool', cid, pid, models.ModifyClusterNodePoolRequest(
+        scaling_group=desired(1))) == (400, 'InvalidParameter')
+    assert refused(cs, 'scale_cluster_node_pool', cid, pid, models.ScaleClusterNodePoolRequest(count=1)) == (
+        400, 'InvalidParameter')
+    assert refused(cs, 'modify_cluster_node_pool', cid, pid, models.ModifyClusterNodePoolRequest(
+        auto_scaling=models.ModifyClusterNodePoolRequestAutoScaling(min_instances=5))) == (400, 'InvalidParameter')
+    # turned off, it keeps its nodes, and the size is set by hand again
+    pool = settled(emulator, cs, cid, pid, modify(cs, cid, pid, auto_scaling=(
+        models.ModifyClusterNodePoolRequestAutoScaling(enable=False))))
+    assert pool['auto_scaling']['enable'] is False and sizes(pool) == (3, 3, 3, 3)
+    assert sizes(settled(emulator, cs, cid, pid, modify(cs, cid, pid, scaling_group=desired(1)))) == (1, 1, 1, 1)
+
+
+def test_a_busy_pool_refuses_other_writes_and_says_so(emulator, cs):
+    cid, _ = emulator.create_cluster()
+    pid, _ = create_pool(emulator, cs, cid, 'busy', 1)
+    emulator.set_time_scale(0.01)  # a change of seconds
+    answer = modify(cs, cid, pid, scaling_group=desired(3))
+    pool = detail(cs, cid, pid)  # right after the answer, never `active` with the old size
+    assert pool['status']['state'] == 'scaling' and pool['scaling_group']['desired_size'] == 3, pool
+    assert call(cs, 'describe_task_info', answer['task_id'])['state'] == 'running'
+    for name, args in (('modify_cluster_node_pool', (models.ModifyClusterNodePoolRequest(scaling_group=desired(1)),)),
+                       ('scale_cluster_node_pool', (models.ScaleClusterNodePoolRequest(count=1),)),
+                       ('delete_cluster_nodepool', (models.DeleteClusterNodepoolRequest(force=True),)),
+                       ('upgrade_cluster_nodepool', (models.UpgradeClusterNodepoolRequest(image_id='img'),))):
+        assert refused(cs, name, cid, pid, *args) == (400, 'InvalidStatus.NodePoolState'), name
+    assert sizes(settled(emulator, cs, cid, pid, answer)) == (3, 3, 3, 3)
+
+
+@pytest.mark.parametrize('operation', ['ModifyClusterNodePool', 'ScaleClusterNodePool', 'RemoveNodePoolNodes',
+                                       'UpgradeClusterNodepool', 'DeleteClusterNodepool'])
+def test_an_injected_failure_ends_the_task_failed_and_changes_nothing(emulator, cs, operation):
+    cid, _ = emulator.create_cluster()
+    pid, before = create_pool(emulator, cs, cid, 'fragile', 2, labels=[('tier', 'web')])
+    node = pool_nodes(emulator, cid, pid)[0]
+    emulator.admin('fail-next', {'operation': operation, 'code': 'InjectedFailure', 'message': 'injected'})
+    request = {
+        'ModifyClusterNodePool': ('modify_cluster_node_pool', models.ModifyClusterNodePoolRequest(
+            scaling_group=desired(4), kubernetes_config=models.ModifyClusterNodePoolRequestKubernetesConfig(
+                labels=[models.Tag(key='tier', value='api')]))),
+        'ScaleClusterNodePool': ('scale_cluster_node_pool', models.ScaleClusterNodePoolRequest(count=2)),
+        'RemoveNodePoolNodes': ('remove_node_pool_nodes', models.RemoveNodePoolNodesRequest(
+            nodes=[node['node_name']], release_node=True)),
+        'UpgradeClusterNodepool': ('upgrade_cluster_nodepool', models.UpgradeClusterNodepoolRequest(
+            image_id='aliyun_3_x64_20G_alibase_20240819.vhd')),
+        'DeleteClusterNodepool': ('delete_cluster_nodepool', models.DeleteClusterNodepoolRequest(force=True)),
+    }[operation]
+    task = follow(emulator, cs, call(cs, request[0], cid, pid, request[1])['task_id'], state='failed')
+    assert task['error'] == {'code': 'InjectedFailure', 'message': 'injected'}, task
+    after = detail(cs, cid, pid)
+    assert after['status']['state'] == 'active', after
+    assert sizes(after) == sizes(before) == (2, 2, 2, 2)
+    assert after['kubernetes_config'] == before['kubernetes_config']
+    assert after['scaling_group'] == before['scaling_group']
+    assert sorted(n['instance_id'] for n in pool_nodes(emulator, cid, pid)) == sorted(
+        n['instance_id'] for n in pool_nodes(emulator, cid, pid) if n['state'] == 'running')
+
+
+def test_a_failed_creation_leaves_a_failed_pool_that_can_be_deleted(emulator, cs):
+    cid, _ = emulator.create_cluster()
+    emulator.admin('fail-next', {'operation': 'CreateClusterNodePool', 'code': 'InjectedFailure'})
+    answer = call(cs, 'create_cluster_node_pool', cid, pool_request('doomed', 2))
+    task = follow(emulator, cs, answer['task_id'], state='failed')
+    assert task['error']['code'] == 'InjectedFailure'
+    pool = detail(cs, cid, answer['nodepool_id'])
+    assert pool['status']['state'] == 'failed' and sizes(pool) == (0, 0, 0, 0), pool
+    assert refused(cs, 'scale_cluster_node_pool', cid, answer['nodepool_id'],
+                   models.ScaleClusterNodePoolRequest(count=1)) == (400, 'InvalidStatus.NodePoolState')
+    follow(emulator, cs, call(cs, 'delete_cluster_nodepool', cid, answer['nodepool_id'],
+                              models.DeleteClusterNodepoolRequest())['task_id'])
+
+
+def test_refusals(emulator, cs):
+    cid, _ = emulator.create_cluster()
+    pid, _ = create_pool(emulator, cs, cid, 'web', 1)
+    assert refused(cs, 'describe_cluster_node_pool_detail', cid, 'np0000000000000000') == (
+        404, 'ErrorNodePoolNotFound')
+    missing = models.CreateClusterNodePoolRequest(scaling_group=models.CreateClusterNodePoolRequestScalingGroup(
+        **GROUP))
+    assert refused(cs, 'create_cluster_node_pool', cid, missing) == (400, 'MissingParameter')
+    assert refused(cs, 'create_cluster_node_pool', cid, pool_request('x', instance_types=['m1'])) == (
+        400, 'InvalidParameter')
+    assert refused(cs, 'create_cluster_node_pool', cid, pool_request('x', taints=[('a', 'b', 'Sometimes')])) == (
+        400, 'InvalidParameter')
+    assert refused(cs, 'scale_cluster_node_pool', cid, pid, models.ScaleClusterNodePoolRequest(count=0)) == (
+        400, 'InvalidParameter')
+    assert refused(cs, 'remove_node_pool_nodes', cid, pid, models.RemoveNodePoolNodesRequest()) == (
+        400, 'MissingParameter')
+    other = [n for n in emulator.signed('GET', '/clusters/%s/nodes' % cid, action='DescribeClusterNodes').json[
+        'nodes'] if n['nodepool_id'] != pid]
+    assert refused(cs, 'remove_node_pool_nodes', cid, pid, models.RemoveNodePoolNodesRequest(
+        nodes=[other[0]['node_name']])) == (400, 'InvalidParameter')  # a node of another pool
+    ask = emulator.create_cluster(name='serverless', cluster_type='Ask', zone_id='cn-hangzhou-i', num_of_nodes=None,
+                                  vpcid='vpc-ask00001', vswitch_ids=['vsw-ask00001'], container_cidr=None,
+                                  service_cidr=None, worker_instance_types=None, worker_system_disk_category=None,
+                                  worker_system_disk_size=None, key_pair=None, snat_entry=None)[0]
+    assert refused(cs, 'create_cluster_node_pool', ask, pool_request('x')) == (400, 'ErrorNotSupported')
+
+
+# -- nodes: labels and taints, attached instances ----------------------------------------------------------------
+def kube_nodes(emulator, cid, tmp_path):
+    kube = Kube(kubeconfig(emulator, cid)['config'], str(tmp_path / 'kube'))
+    try:
+        return {n['metadata']['name']: n for n in kube.get('/api/v1/nodes')['items']}
+    finally:
+        kube.close()
+
+
+def test_nodes_carry_their_pools_labels_and_taints(emulator, cs, tmp_path):
+    cid, _ = emulator.create_cluster()
+    pid, _ = create_pool(emulator, cs, cid, 'web', 2, labels=[('tier', 'web')],
+                         taints=[('dedicated', 'web', 'NoSchedule')])
+    names = {n['node_name'] for n in pool_nodes(emulator, cid, pid)}
+    nodes = kube_nodes(emulator, cid, tmp_path)
+    for name in names:
+        meta, spec = nodes[name]['metadata'], nodes[name]['spec']
+        assert meta['labels']['alibabacloud.com/nodepool-id'] == pid and meta['labels']['tier'] == 'web'
+        assert spec['taints'] == [{'key': 'dedicated', 'value': 'web', 'effect': 'NoSchedule'}]
+    # changed labels and taints reach the existing nodes only with update_nodes
+    k8s = models.ModifyClusterNodePoolRequestKubernetesConfig(labels=[models.Tag(key='tier', value='api')], taints=[])
+    settled(emulator, cs, cid, pid, modify(cs, cid, pid, kubernetes_config=k8s))
+    assert {kube_nodes(emulator, cid, tmp_path)[n]['metadata']['labels']['tier'] for n in names} == {'web'}
+    settled(emulator, cs, cid, pid, modify(cs, cid, pid, kubernetes_config=k8s, update_nodes=True))
+    nodes = kube_nodes(emulator, cid, tmp_path)
+    assert {nodes[n]['metadata']['labels']['tier'] for n in names} == {'api'}
+    assert all('taints' not in nodes[n]['spec'] for n in names)
+
+
+def test_attached_instances_join_the_pool(emulator, cs):
+    cid, _ = emulator.create_cluster()
+    pid, _ = create_pool(emulator, cs, cid, 'byo')
+    emulator.admin('instances', {'instances': [{'instance_id': 'i-pool00000001', 'kind': 'ecs'},
+                                               {'instance_id': 'i-pool00000002', 'kind': 'ecs'}]})
+    answer = call(cs, 'attach_instances_to_node_pool', cid, pid, models.AttachInstancesToNodePoolRequest(
+        instances=['i-pool00000001'], password='Test-Passw0rd!'))
+    assert set(answer) == {'request_id', 'task_id'}, answer
+    pool = settled(emulator, cs, cid, pid, answer)
+    assert sizes(pool) == (1, 1, 1, 1)
+    # AttachInstances: into the named pool; without one, into the default pool
+    r = emulator.signed('POST', '/clusters/%s/attach' % cid, body={
+        'instances': ['i-pool00000002'], 'password': 'Test-Passw0rd!', 'nodepool_id': 'np0000000000000000'},
+        action='AttachInstances')
+    assert (r.status, r.code) == (404, 'ErrorNodePoolNotFound'), r
+    r = emulator.signed('POST', '/clusters/%s/attach' % cid, body={
+        'instances': ['i-pool00000002'], 'password': 'Test-Passw0rd!'}, action='AttachInstances')
+    assert r.status == 202, r
+    emulator.wait_task(r.json['task_id'])
+    default = [p for p in call(cs, 'describe_cluster_node_pools', cid, models.DescribeClusterNodePoolsRequest())[
+        'nodepools'] if p['nodepool_info']['is_default']][0]
+    assert 'i-pool00000002' in {n['instance_id'] for n in pool_nodes(emulator, cid,
+                                                                      default['nodepool_info']['nodepool_id'])}

@@ -95,7 +95,8 @@ def _join(ctx, cluster, pool, instances, options, operation):
         ctx.db.put('cluster', cluster_id, cluster)
     return new_task(ctx, cluster_id, 'cluster_attach', duration, fail=fail,
                     parameters={'instances': list(instances), 'is_edge_worker': edge_worker,
-                                'nodepool_id': pool['nodepool_id']})
+                                'nodepool_id': pool['nodepool_id']},
+                    target=None if options.get('busy_cluster') else {'id': pool['nodepool_id'], 'type': 'nodepool'})
 
 
 @op('AttachInstances', 'POST', '/clusters/<cluster_id>/attach')

@@ -87,8 +87,8 @@ def _remove(ctx, cluster, found, seconds, drain, release, fail):
         if drain:
             push_timeline(node, ctx.now + min(seconds, ctx.duration(DRAIN_SECONDS)), {'node_status': 'NotReady'})
         patch = _removed_patch(fail, release)
-        if fail:
-            patch['unschedulable'] = False
+        if fail:  # the node stays, uncordoned and Ready again
+            patch.update(unschedulable=False, node_status=node.get('node_status'))
         push_timeline(node, ctx.now + seconds, patch)
         ctx.db.put('node', node['instance_id'], node)
     if 'size' in cluster and not fail:
