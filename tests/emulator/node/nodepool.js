@@ -35,24 +35,9 @@ function client() {
   return new Cs.default(config);
 }
 
-class StepError extends Error {}
+const { StepError, check, until: waitFor } = require('./steps');
 
-function check(ok, why) {
-  if (!ok) throw new StepError(why);
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what, fn) {
-  const deadline = Date.now() + waitSeconds * 1000;
-  let last;
-  for (let pause = 10; Date.now() < deadline; pause = Math.min(pause * 2, 500)) {
-    last = await fn();
-    if (last.done) return last.value;
-    await sleep(pause);
-  }
-  throw new StepError(`${what} not reached within ${waitSeconds}s (last: ${JSON.stringify(last.value)})`);
-}
+const until = (what, fn) => waitFor(what, fn, waitSeconds);
 
 function describeError(e) {
   if (e instanceof StepError) return e.message;
