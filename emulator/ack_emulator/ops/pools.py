@@ -129,9 +129,13 @@ def set_busy(ctx, pool, state, seconds, final=None):
     """The pool is ``state`` now and ``active`` (plus ``final``) after ``seconds``, or later when a life cycle
     already under way ends later (a cluster-level scale out of the default pool). The caller stores it."""
     until = max(ctx.now + seconds, pool.get('_busy_until') or 0)
-    pool['_timeline'] = [e for e in pool.get('_timeline') or [] if e[1].get('_state') != 'active']
+    patch = {}
+    for entry in [e for e in pool.get('_timeline') or [] if e[1].get('_state') == 'active']:
+        patch.update(entry[1])  # the end of the life cycle under way moves to the later end
+        pool['_timeline'].remove(entry)
+    patch.update(final or {})
     pool.update({'_state': state, '_busy_until': until})
-    push_timeline(pool, until, dict(final or {}, _state='active'))
+    push_timeline(pool, until, dict(patch, _state='active'))
 
 
 # -- the default pool --------------------------------------------------------------------------------------------
