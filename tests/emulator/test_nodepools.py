@@ -132,7 +132,7 @@ def test_a_cluster_has_a_default_pool_that_its_workers_join(emulator, cs):
 
 
 # -- a pool's life cycle -------------------------------------------------------------------------------------------
-def test_node_pool_life_cycle(emulator, cs):
+def test_node_pool_life_cycle(emulator, cs, tmp_path):
     cid, _ = emulator.create_cluster(kubernetes_version=FROM)
     pid, pool = create_pool(emulator, cs, cid, 'web', 2, labels=[('tier', 'web')],
                             taints=[('dedicated', 'web', 'NoSchedule')])
@@ -169,11 +169,16 @@ def test_node_pool_life_cycle(emulator, cs):
     assert up.status in (200, 202), up
     emulator.wait_cluster(cid)
     emulator.wait(lambda: emulator.cluster_detail(cid)['current_version'] == TO)
+    assert detail(cs, cid, pid)['node_components'] == [{'name': 'kubelet', 'version': FROM}]  # the pool's version
     answer = call(cs, 'upgrade_cluster_nodepool', cid, pid, models.UpgradeClusterNodepoolRequest(
         kubernetes_version=TO, rolling_policy=models.UpgradeClusterNodepoolRequestRollingPolicy(max_parallelism=1)))
     assert set(answer) == {'RequestId', 'task_id'}, answer
     task = follow(emulator, cs, answer['task_id'])
     assert [s['message'] for s in task['stages']] == ['PreCheck', 'UpgradeNodes 1/2', 'UpgradeNodes 2/2']
+    assert detail(cs, cid, pid)['node_components'] == [{'name': 'kubelet', 'version': TO}]
+    versions = {n['status']['nodeInfo']['kubeletVersion'] for n in kube_nodes(emulator, cid, tmp_path).values()
+                if n['metadata']['labels'].get('alibabacloud.com/nodepool-id') == pid}
+    assert versions == {'v' + TO}, versions
     assert refused(cs, 'upgrade_cluster_nodepool', cid, pid, models.UpgradeClusterNodepoolRequest(
         kubernetes_version=TO)) == (400, 'InvalidParameter')  # already there
 

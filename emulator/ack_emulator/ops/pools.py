@@ -85,6 +85,9 @@ def answer(ctx, pool):
     out['scaling_group'] = dict(pool['scaling_group'],
                                 desired_size=sum(1 for n in nodes if n.get('state') != 'removing'))
     out['status'] = status(pool, nodes)
+    version = pool.get('_version') or (ctx.db.get('cluster', pool['cluster_id'], now=ctx.now) or {}).get(
+        'current_version')
+    out['node_components'] = [{'name': 'kubelet', 'version': version}]  # the SDK's place for the pool's version
     return out
 
 
