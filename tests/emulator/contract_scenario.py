@@ -223,7 +223,7 @@ class Scenario:
     def templates(self):
         call = self.call
         tid = call('CreateTemplate', name='contract-web', template=MANIFEST, template_type='kubernetes',
-                   description='web', tags='a,b')['template_id']
+                   description='web', tags='common')['template_id']
         call('DescribeTemplates', template_type='kubernetes', page_num=1, page_size=10)
         call('DescribeTemplateAttribute', tid, template_type='kubernetes')
         call('UpdateTemplate', tid, description='web v2', template=MANIFEST + '# v2\n', name='contract-web',

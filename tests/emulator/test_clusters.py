@@ -102,7 +102,7 @@ def test_create_keeps_inputs_in_the_detail(emulator, instant):
     assert d['current_version'] == d['init_version'] == '1.28.3-aliyun.1'
     assert d['container_cidr'] == '172.20.0.0/16' and d['service_cidr'] == '172.21.0.0/20'
     assert d['vswitch_ids'] == ['vsw-test0001'] and d['vswitch_id'] == 'vsw-test0001'
-    assert d['worker_instance_types'] == ['ecs.g7.xlarge']
+    assert 'worker_instance_types' not in d   # #21: not in the SDK's detail; parameters keeps it
     assert d['parameters']['WorkerInstanceTypes'] == 'ecs.g7.xlarge'
     assert d['parameters']['ContainerCIDR'] == '172.20.0.0/16'
     assert d['deletion_protection'] is True and d['resource_group_id'] == 'rg-test0001'
@@ -347,7 +347,10 @@ def test_modify_infrastructure_has_an_updating_phase(emulator):
     r = modify(emulator, cid, {'api_server_eip': False, 'ingress_loadbalancer_id': 'lb-ingress01'})
     d = detail(emulator, cid).json
     assert d['state'] == 'updating'
-    assert d['ingress_loadbalancer_id'] == 'lb-ingress01' and d['api_server_eip'] is False
+    # #21: the detail does not answer ModifyCluster's inputs; DescribeClusterResources shows the SLB and the EIP
+    assert not {'ingress_loadbalancer_id', 'api_server_eip', 'api_server_eip_id'} & set(d)
+    assert ('lb-ingress01', 0) in resources_of(emulator, cid, 'ALIYUN::SLB::LoadBalancer')
+    assert resources_of(emulator, cid, 'ALIYUN::VPC::EIP') == []
     assert json.loads(d['master_url'])['api_server_endpoint'] == ''
     r2 = modify(emulator, cid, {'deletion_protection': True})
     assert (r2.status, r2.json['code']) == (400, 'InvalidStatus.ClusterState')
@@ -355,8 +358,14 @@ def test_modify_infrastructure_has_an_updating_phase(emulator):
     d = emulator.wait_cluster(cid)
     r = modify(emulator, cid, {'api_server_eip': True, 'api_server_eip_id': 'eip-test0001'})
     d = emulator.wait_cluster(cid)
-    assert d['api_server_eip_id'] == 'eip-test0001'
+    assert resources_of(emulator, cid, 'ALIYUN::VPC::EIP') == [('eip-test0001', 0)]
     assert json.loads(d['master_url'])['api_server_endpoint'].startswith('https://')
+
+
+def resources_of(emulator, cid, rtype):
+    """[(instance_id, auto_create)] of the cluster's resources of one type."""
+    r = emulator.signed('GET', '/clusters/%s/resources' % cid, action='DescribeClusterResources')
+    return [(x['instance_id'], x['auto_create']) for x in r.json if x['resource_type'] == rtype]
 
 
 def test_modify_errors(emulator):
@@ -501,10 +510,10 @@ def tags_of(emulator, cid):
 
 def test_modify_cluster_tags_replaces_user_tags(emulator, instant):
     cid, _ = emulator.create_cluster(tags=[{'key': 'a', 'value': '1'}, {'key': 'b', 'value': '2'}])
-    r = emulator.signed('POST', '/clusters/%s/tags' % cid, body=[{'key': 'b', 'value': '3'}, {'key': 'c'}],
-                        action='ModifyClusterTags')
+    r = emulator.signed('POST', '/clusters/%s/tags' % cid,
+                        body=[{'key': 'b', 'value': '3'}, {'key': 'c', 'value': '4'}], action='ModifyClusterTags')
     assert r.status == 200 and r.json['cluster_id'] == cid
-    assert tags_of(emulator, cid) == [{'key': 'b', 'value': '3'}, {'key': 'c', 'value': ''},
+    assert tags_of(emulator, cid) == [{'key': 'b', 'value': '3'}, {'key': 'c', 'value': '4'},
                                       {'key': 'ack.aliyun.com', 'value': cid}]
     emulator.signed('POST', '/clusters/%s/tags' % cid, body=[], action='ModifyClusterTags')
     assert tags_of(emulator, cid) == [{'key': 'ack.aliyun.com', 'value': cid}]

@@ -31,28 +31,7 @@ EXTRAS_DOC = ROOT / 'emulator' / 'REFERENCE_EXTRAS.md'
 NO_SDK_METHOD = {}
 
 # (operation, json path, kind): why the emulator answers it; temporary, see the module docstring
-ECHOED = "a ModifyCluster input echoed; not in the SDK's detail nor in 7.6"
-LIST_ITEM = "the whole detail document is listed; the SDK's list item declares fewer keys"
-KNOWN_GAPS = {
-    ('AttachInstances', 'request_id', 'undeclared'): "not in the SDK's answer nor in 8.3's",
-    ('DescribeClusterDetail', 'api_server_eip', 'undeclared'): ECHOED,
-    ('DescribeClusterDetail', 'api_server_eip_id', 'undeclared'): ECHOED,
-    ('DescribeClusterDetail', 'ingress_loadbalancer_id', 'undeclared'): ECHOED,
-    ('DescribeClusterDetail', 'worker_instance_types', 'undeclared'):
-        'a create input kept; the SDK has it in parameters.WorkerInstanceTypes',
-    ('DescribeClusterLogs', '[].id', 'undeclared'): 'the SDK names it ID',
-    ('RemoveClusterNodes', 'cluster_id', 'undeclared'): 'the SDK reads no body and 8.2 answers {}',
-    ('RemoveClusterNodes', 'request_id', 'undeclared'): 'the SDK reads no body and 8.2 answers {}',
-    ('RemoveClusterNodes', 'task_id', 'undeclared'): 'the SDK reads no body and 8.2 answers {}',
-}
-KNOWN_GAPS.update((('DescribeClusters', '[].' + key, 'undeclared'), LIST_ITEM) for key in (
-    'api_server_eip', 'api_server_eip_id', 'cluster_domain', 'cluster_spec', 'container_cidr',
-    'ingress_loadbalancer_id', 'instance_type', 'ip_stack', 'maintenance_window', 'next_version', 'node_cidr_mask',
-    'operation_policy', 'parameters', 'proxy_mode', 'service_cidr', 'timezone', 'vswitch_ids',
-    'worker_instance_types'))
-KNOWN_GAPS.update((('DescribeClustersV1', 'clusters[].' + key, 'undeclared'), LIST_ITEM) for key in (
-    'api_server_eip', 'api_server_eip_id', 'data_disk_category', 'data_disk_size', 'ingress_loadbalancer_id',
-    'instance_type', 'node_cidr_mask', 'parameters', 'worker_instance_types'))
+KNOWN_GAPS = {}
 
 # (operation, json path, kind): why the collection sends it; temporary, see the module docstring
 KNOWN_REQUEST_GAPS = {

@@ -184,7 +184,7 @@ def test_discovery(kube):
 
 
 def test_metrics_need_the_metrics_server_addon(emulator, tmp_path):
-    cid, _ = emulator.create_cluster(addons=[{'name': 'flannel'}])
+    cid, _ = emulator.create_cluster(addons=[{'name': 'flannel'}, {'name': 'metrics-server', 'disabled': True}])
     kube = Kube(kubeconfig(emulator, cid)['config'], str(tmp_path))
     assert 'metrics.k8s.io' not in {g['name'] for g in kube.get('/apis')['groups']}
     assert status_of(kube.call('GET', '/apis/metrics.k8s.io/v1beta1/nodes')) == (503, 'ServiceUnavailable')
@@ -340,7 +340,7 @@ def test_pods_leave_a_removed_node(emulator, kube):
     r = emulator.signed('POST', '/api/v2/clusters/%s/nodes/remove' % kube.cluster_id, action='RemoveClusterNodes',
                         body={'nodes': [first['node_name']], 'release_node': True})
     assert r.status == 200, r
-    emulator.wait_task(r.json['task_id'])
+    emulator.wait_cluster(kube.cluster_id)   # RemoveClusterNodes answers {} (reference 8.2)
     assert [n['metadata']['name'] for n in kube.get('/api/v1/nodes')['items']] == [second['node_name']]
     pods = kube.get('/api/v1/namespaces/default/pods')['items']
     assert len(pods) == 4 and {p['spec']['nodeName'] for p in pods} == {second['node_name']}

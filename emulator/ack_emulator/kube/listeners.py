@@ -34,7 +34,7 @@ def serving(db, cluster_id, endpoint, now=None):
     cluster = db.get('cluster', cluster_id, now=now)
     if cluster is None or cluster.get('state') not in SERVING_STATES:
         return None
-    if endpoint == 'public' and not cluster.get('api_server_eip'):
+    if endpoint == 'public' and not cluster.get('_api_server_eip'):
         return None
     return cluster
 

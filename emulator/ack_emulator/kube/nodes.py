@@ -1,4 +1,5 @@
-"""Nodes (computed from the cluster's ACK node documents) and the metrics.k8s.io answers (metrics-server)."""
+"""Nodes (computed from the cluster's ACK node documents; a serverless cluster's virtual node) and the
+metrics.k8s.io answers (metrics-server)."""
 import datetime
 import hashlib
 import json
@@ -133,7 +134,32 @@ def _epoch(iso_text):
 
 
 def node_objects(db, cluster, now):
+    if (cluster.get('cluster_type') or '').lower() == 'ask':
+        return [virtual_node(cluster)]
     return [node_object(cluster, n) for n in ack_nodes(db, cluster['cluster_id'], now) if n.get('node_name')]
+
+
+# -- the virtual node of a serverless (Ask) cluster ---------------------------------------------------------------
+VIRTUAL_CAPACITY = {'cpu': '2k', 'memory': '6Ti', 'pods': '20k', 'ephemeral-storage': '1Pi', 'hugepages-2Mi': '0'}
+
+
+def virtual_node(cluster):
+    """A serverless cluster has no ECS nodes: its pods run on a virtual-kubelet node in the cluster's zone
+    (elastic container instances), ``virtual-kubelet-<zone>``, Ready while the cluster serves."""
+    zone = cluster.get('zone_id') or '%s-a' % (cluster.get('region_id') or 'cn-hangzhou')
+    seed = hashlib.sha256(cluster['cluster_id'].encode()).digest()
+    doc = {'node_name': 'virtual-kubelet-%s' % zone, 'instance_id': 'virtual-kubelet-%s' % zone,
+           'instance_role': 'Worker', 'instance_type': '', 'node_status': 'Ready', 'taints': [],
+           'creation_time': cluster.get('created'), 'ip_address': ['192.168.%d.%d' % (seed[0], 2 + seed[1] % 250)],
+           'labels': {'type': 'virtual-kubelet', 'kubernetes.io/role': 'agent',
+                      'alibabacloud.com/virtual-node': 'true'}}
+    node = node_object(cluster, doc)
+    for key in ('beta.kubernetes.io/instance-type', 'node.kubernetes.io/instance-type'):
+        node['metadata']['labels'].pop(key, None)
+    node['spec']['providerID'] = 'virtual-kubelet://%s/%s' % (cluster['cluster_id'], zone)
+    node['status'].update({'capacity': dict(VIRTUAL_CAPACITY), 'allocatable': dict(VIRTUAL_CAPACITY)})
+    node['status']['nodeInfo'].update({'kernelVersion': '', 'osImage': '', 'containerRuntimeVersion': 'eci://1.0.0'})
+    return node
 
 
 def is_ready(node):

@@ -13,9 +13,9 @@ import json
 from .. import errors
 from ..lifecycle import AT, iso, new_task
 from ..registry import op
-from .catalogue import ADDON_GROUP_DEFAULTS, ADDONS, DEFAULT_ADDONS, DEFAULT_ASK_ADDONS, METADATA_CLUSTER_TYPES, \
-    METADATA_CLUSTER_TYPES_TEXT, NETWORK_PLUGINS
-from .common import get_cluster, is_ask, push_timeline, require_running
+from .catalogue import ADDON_GROUP_DEFAULTS, ADDONS, ALWAYS_ADDONS, ALWAYS_ASK_ADDONS, DEFAULT_ADDONS, \
+    DEFAULT_ASK_ADDONS, METADATA_CLUSTER_TYPES, METADATA_CLUSTER_TYPES_TEXT, NETWORK_PLUGINS
+from .common import get_cluster, is_ask, log_outcome, push_timeline, require_running
 from .params import boolean, items, text
 
 INSTALL_SECONDS = 120
@@ -73,6 +73,12 @@ def _fail_message(fail):
     return '%s: %s' % (fail.get('code'), fail.get('message'))
 
 
+def _log(ctx, cluster, duration, fail, doing, done):
+    """The operation in the cluster's log (DescribeClusterLogs): its start now, its outcome when it ends."""
+    log_outcome(cluster, ctx.now, duration, doing, fail, done)
+    ctx.db.put('cluster', cluster['cluster_id'], cluster)
+
+
 def _op_status(kind, task_id, now, message):
     return {'type': kind, 'task_id': task_id, 'status': 'running', 'message': message, 'created_at': iso(now),
             'finished_at': ''}
@@ -91,7 +97,11 @@ def _validate_install_items(cluster, items, present):
         if name in names:
             raise errors.bad_param('name', 'add-on %s is listed twice' % name)
         names.add(name)
-        if boolean(item, 'disabled'):
+        # 11.1: disabled "disables automatic installation", required (a string) "enables" it
+        disabled, required = boolean(item, 'disabled'), boolean(item, 'required')
+        if disabled and required:
+            raise errors.bad_param('required', 'add-on %s is both disabled and required' % name)
+        if disabled:
             continue
         version = text(item, 'version') or versions[0]
         if version not in versions:
@@ -114,14 +124,21 @@ def _validate_install_items(cluster, items, present):
 # --- helper for E1's CreateCluster (CONTRACT.md, Requests from E2) ------------------------------------------
 def install_initial_addons(ctx, cluster, addons=None, ready_after=0):
     """Record the ``addons`` of CreateCluster (None: the default set) as installed; raises ApiError on unknown
-    add-ons or bad versions, so call it before storing anything else. Required add-ons are always installed, and
-    Flannel when no network plug-in is given (not for serverless clusters)."""
+    add-ons or bad versions, so call it before storing anything else. Required add-ons are always installed (even
+    listed as disabled), the NGINX Ingress controller and metrics-server unless listed with ``disabled: true``
+    (serverless clusters: metrics-server), and Flannel when no network plug-in is given (not for serverless
+    clusters)."""
+    ask = is_ask(cluster)
     wanted = items({'addons': addons}, 'addons')
     if wanted is None:
-        wanted = [{'name': n} for n in (DEFAULT_ASK_ADDONS if is_ask(cluster) else DEFAULT_ADDONS)]
+        wanted = [{'name': n} for n in (DEFAULT_ASK_ADDONS if ask else DEFAULT_ADDONS)]
     names = [i.get('name') for i in wanted if isinstance(i, dict)]
+    always = ALWAYS_ASK_ADDONS if ask else ALWAYS_ADDONS
     for name, (_g, _d, _v, required, ask_ok) in ADDONS.items():
-        if required and name not in names and (ask_ok or not is_ask(cluster)):
+        required = required and (ask_ok or not ask)
+        if required:  # installed even when listed as disabled
+            wanted = [dict(i, disabled=False) if isinstance(i, dict) and i.get('name') == name else i for i in wanted]
+        if name not in names and (required or name in always):
             wanted.append({'name': name})
             names.append(name)
     if not is_ask(cluster) and not any(n in names for n in NETWORK_PLUGINS):
@@ -142,9 +159,14 @@ def install_initial_addons(ctx, cluster, addons=None, ready_after=0):
     return [t[0] for t in todo]
 
 
-def delete_cluster_addons(ctx, cluster_id):
+def delete_cluster_addons(ctx, cluster_id, at=None):
+    """Drop the add-ons of a deleted cluster; ``at``: when the deletion ends (they stay until then)."""
     for doc in installed_addons(ctx, cluster_id):
-        ctx.db.delete('addon', _key(cluster_id, doc['name']))
+        if at is None:
+            ctx.db.delete('addon', _key(cluster_id, doc['name']))
+        else:
+            push_timeline(doc, at, {'_gone': True})
+            ctx.db.put('addon', _key(cluster_id, doc['name']), doc)
 
 
 # --- operations ---------------------------------------------------------------------------------------------
@@ -176,6 +198,8 @@ def install_cluster_addons(ctx, cluster_id):
     fail = ctx.should_fail()
     task_id = new_task(ctx, cluster_id, 'addon_install', duration, fail=fail,
                        parameters={'addons': [{'name': n, 'version': v} for n, v, _c in todo]})
+    what = ', '.join('%s %s' % (n, v) for n, v, _c in todo)
+    _log(ctx, cluster, duration, fail, 'install add-ons %s' % what, 'Installed add-ons %s' % what)
     for name, version, config in todo:
         doc = _addon_doc(ctx, cluster, name, version, config, 'installing')
         doc['last_op'] = _op_status('install', task_id, ctx.now, 'installing %s %s' % (name, version))
@@ -230,6 +254,8 @@ def uninstall_cluster_addons(ctx, cluster_id):
     fail = ctx.should_fail()
     task_id = new_task(ctx, cluster_id, 'addon_uninstall', duration, fail=fail,
                        parameters={'addons': [{'name': d['name']} for d in docs]})
+    what = ', '.join(d['name'] for d in docs)
+    _log(ctx, cluster, duration, fail, 'uninstall add-ons %s' % what, 'Uninstalled add-ons %s' % what)
     for doc in docs:
         before = doc.get('state')
         doc['state'] = 'uninstalling'
@@ -283,6 +309,8 @@ def upgrade_cluster_addons(ctx, cluster_id):
     task_id = new_task(ctx, cluster_id, 'addon_upgrade', duration, fail=fail,
                        parameters={'addons': [{'component_name': d['name'], 'version': d['version'],
                                                'next_version': t} for d, t, _c in plan]})
+    what = ', '.join('%s from %s to %s' % (d['name'], d['version'], t) for d, t, _c in plan)
+    _log(ctx, cluster, duration, fail, 'upgrade add-ons %s' % what, 'Upgraded add-ons %s' % what)
     for doc, target, config in plan:
         doc['state'] = 'upgrading'
         doc['next_version'] = target

@@ -75,7 +75,12 @@ DISK_CATEGORIES = SCALE_OUT_DISK_CATEGORIES + ('cloud_auto',)
 
 # -- billing -------------------------------------------------------------------------------------------------
 CHARGE_TYPES = ('PrePaid', 'PostPaid')
-PERIODS = {'Month': (1, 2, 3, 6, 12), 'Week': (1, 2, 3, 4)}   # subscription periods by unit (reference 7.1.1)
+# subscription periods by unit: 7.1.1 (Month 1, 2, 3, 6, 12) and 7.1.5 (Week 1-4); a sandboxed-container
+# cluster's workers take 7.1.5's months (1-9, 12, 24, 36, 48, 60); auto-renewal periods: 7.1.1 and 7.1.5 (Week 1-3)
+PERIODS = {'Month': (1, 2, 3, 6, 12), 'Week': (1, 2, 3, 4)}
+SANDBOXED_PERIODS = {'Month': (1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60), 'Week': (1, 2, 3, 4)}
+AUTO_RENEW_PERIODS = {'Month': (1, 2, 3, 6, 12), 'Week': (1, 2, 3)}
+MASTER_PERIODS = {'Month': PERIODS['Month']}    # 7.1.1: master_period_unit is Month
 ENS_PERIODS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 12)                 # months (reference 7.2.2)
 ENS_CHARGE_TYPES = ('BandwidthByDay', 'BandwidthByMonth')
 
@@ -140,8 +145,12 @@ ADDON_GROUP_DEFAULTS = {   # DescribeAddons' ``default`` of each group
     'ingress': ['nginx-ingress-controller'],
     'monitor': ['metrics-server'],
 }
-# what CreateCluster installs when its body names no add-ons (serverless clusters: CoreDNS only)
+# what CreateCluster installs when its body names no add-ons (serverless clusters: CoreDNS and metrics-server)
 DEFAULT_ADDONS = ('coredns', 'cloud-controller-manager', 'flannel', 'csi-plugin', 'csi-provisioner',
                   'metrics-server', 'nginx-ingress-controller')
-DEFAULT_ASK_ADDONS = ('coredns',)
+DEFAULT_ASK_ADDONS = ('coredns', 'metrics-server')
+# what it installs even when the body names other add-ons, unless the body lists them with ``disabled: true``
+# (reference 7.1.1, 7.1.2: "The nginx-ingress-controller component is installed by default")
+ALWAYS_ADDONS = ('nginx-ingress-controller', 'metrics-server')
+ALWAYS_ASK_ADDONS = ('metrics-server',)
 NETWORK_PLUGINS = ('flannel', 'terway-eniip')

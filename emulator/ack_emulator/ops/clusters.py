@@ -26,6 +26,20 @@ CLIENT_TOKEN_TTL = 24 * 3600
 SYSTEM_TAG = 'ack.aliyun.com'
 QUOTA_KEY = {'Kubernetes': 'cluster_quota', 'ManagedKubernetes': 'amk_cluster_quota', 'Ask': 'ask_cluster_quota'}
 
+# The keys of a cluster in the list answers: those of the SDK's list items (DescribeClustersResponseBody,
+# DescribeClustersV1ResponseBodyClusters); tests/emulator/test_answer_shapes.py keeps them in step with the SDK.
+LIST_KEYS = ('cluster_id', 'cluster_type', 'created', 'current_version', 'data_disk_category', 'data_disk_size',
+             'deletion_protection', 'docker_version', 'external_loadbalancer_id', 'init_version', 'master_url',
+             'meta_data', 'name', 'network_mode', 'private_zone', 'profile', 'region_id', 'resource_group_id',
+             'security_group_id', 'size', 'state', 'subnet_cidr', 'tags', 'updated', 'vpc_id', 'vswitch_cidr',
+             'vswitch_id', 'worker_ram_role_name', 'zone_id')
+LIST_V1_KEYS = ('cluster_domain', 'cluster_id', 'cluster_spec', 'cluster_type', 'container_cidr', 'created',
+                'current_version', 'deletion_protection', 'docker_version', 'external_loadbalancer_id',
+                'init_version', 'ip_stack', 'maintenance_window', 'master_url', 'meta_data', 'name', 'network_mode',
+                'next_version', 'operation_policy', 'private_zone', 'profile', 'proxy_mode', 'region_id',
+                'resource_group_id', 'security_group_id', 'service_cidr', 'size', 'state', 'subnet_cidr', 'tags',
+                'timezone', 'updated', 'vpc_id', 'vswitch_id', 'vswitch_ids', 'worker_ram_role_name', 'zone_id')
+
 # states in which the API server exists (kubeconfig, agent) / the cluster may be deleted
 SERVING_STATES = ('running', 'updating', 'scaling', 'upgrading', 'removing', 'draining')
 DELETE_STATES = ('running', 'failed', 'delete_failed', 'stopped', 'unavailable', 'inactive')
@@ -205,15 +219,15 @@ def create_cluster(ctx):
                                                              'duration': '', 'weekly_period': ''},
         'operation_policy': {'cluster_auto_upgrade': {'enabled': False, 'channel': ''}},
         'worker_ram_role_name': 'KubernetesWorkerRole-%s' % secrets.token_hex(8),
-        'worker_instance_types': list(spec['worker_instance_types']),
-        'parameters': _parameters(spec, cid),
-        'api_server_eip': spec['endpoint_public_access'], 'api_server_eip_id': '',
-        'ingress_loadbalancer_id': '',
+        'parameters': _parameters(spec, cid), 'vswitch_cidr': '',
+        # ModifyCluster's api_server_eip / api_server_eip_id / ingress_loadbalancer_id: neither the SDK's detail
+        # nor 7.6 answers them (master_url and DescribeClusterResources show them), so they are kept internal
+        '_api_server_eip': spec['endpoint_public_access'], '_api_server_eip_id': '', '_ingress_loadbalancer_id': '',
         '_spec': spec, '_kind': kind, '_public_ip': public_ip, '_intranet_ip': intranet_ip,
         '_client_token': spec.get('client_token'),
     }
     if spec['endpoint_public_access']:
-        cluster['api_server_eip_id'] = short_id('eip-', 20)
+        cluster['_api_server_eip_id'] = short_id('eip-', 20)
 
     # add-ons first: E2's helper raises on unknown add-ons before anything else is stored
     addon_names = addons.install_initial_addons(ctx, cluster, spec['addons'], ready_after=duration) or []
@@ -263,6 +277,10 @@ def _q(ctx, *names):
     return None
 
 
+def _listed(clusters, keys):
+    return [{k: c[k] for k in keys if k in c} for c in clusters]
+
+
 def _filtered(ctx, name=None, ctype=None, extra=None):
     out = []
     for c in live_clusters(ctx):
@@ -280,8 +298,8 @@ def _filtered(ctx, name=None, ctype=None, extra=None):
 
 @op('DescribeClusters', 'GET', '/clusters', pure=True)
 def describe_clusters(ctx):
-    return _filtered(ctx, _q(ctx, 'name', 'Name'), _q(ctx, 'clusterType', 'cluster_type', 'ClusterType'),
-                     {'resource_group_id': _q(ctx, 'resource_group_id')})
+    return _listed(_filtered(ctx, _q(ctx, 'name', 'Name'), _q(ctx, 'clusterType', 'cluster_type', 'ClusterType'),
+                             {'resource_group_id': _q(ctx, 'resource_group_id')}), LIST_KEYS)
 
 
 @op('DescribeClustersV1', 'GET', '/api/v1/clusters', pure=True)
@@ -293,7 +311,7 @@ def describe_clusters_v1(ctx):
                      {'cluster_id': _q(ctx, 'cluster_id'), 'cluster_spec': _q(ctx, 'cluster_spec'),
                       'profile': _q(ctx, 'profile'), 'region_id': _q(ctx, 'region_id')})
     page, info = paginate(rows, ctx.query)
-    return {'clusters': page, 'page_info': info}
+    return {'clusters': _listed(page, LIST_V1_KEYS), 'page_info': info}
 
 
 # -- DeleteCluster ------------------------------------------------------------------------------------------
@@ -326,9 +344,10 @@ def delete_cluster(ctx, cluster_id):
         cluster_log(cluster, now + duration, 'Failed to delete cluster: %s' % fail['message'], 'ERROR')
     else:
         schedule(cluster, now, [(duration, {'state': 'deleted', '_gone': True})])
-        nodes.delete_cluster_nodes(ctx, cluster_id)
+        # its nodes and add-ons go when the deletion ends (7.4 releases the nodes), not at the call
+        nodes.delete_cluster_nodes(ctx, cluster_id, at=now + duration)
         pools.delete_cluster_pools(ctx, cluster_id)
-        addons.delete_cluster_addons(ctx, cluster_id)
+        addons.delete_cluster_addons(ctx, cluster_id, at=now + duration)
     ctx.db.put('cluster', cluster_id, cluster)
     task_id = new_task(ctx, cluster_id, 'cluster_delete', duration, fail=fail)
     return 202, {'cluster_id': cluster_id, 'request_id': ctx.request_id, 'task_id': task_id}
@@ -365,8 +384,12 @@ def describe_cluster_resources(ctx, cluster_id):
         out.append(res('k8s_sg', 'ALIYUN::ECS::SecurityGroup', cluster['security_group_id']))
     if cluster.get('external_loadbalancer_id'):
         out.append(res('k8s_master_slb', 'ALIYUN::SLB::LoadBalancer', cluster['external_loadbalancer_id']))
-    if cluster.get('api_server_eip_id'):
-        out.append(res('k8s_api_server_eip', 'ALIYUN::VPC::EIP', cluster['api_server_eip_id']))
+    # the API server's EIP and the ingress SLB bound by ModifyCluster (the detail does not show them)
+    if cluster.get('_api_server_eip') and cluster.get('_api_server_eip_id'):
+        out.append(res('k8s_api_server_eip', 'ALIYUN::VPC::EIP', cluster['_api_server_eip_id'],
+                       0 if cluster.get('_api_server_eip_given') else 1))
+    if cluster.get('_ingress_loadbalancer_id'):
+        out.append(res('k8s_ingress_slb', 'ALIYUN::SLB::LoadBalancer', cluster['_ingress_loadbalancer_id'], 0))
     out.append(res('k8s_worker_role', 'ALIYUN::RAM::Role', cluster.get('worker_ram_role_name', '')))
     nodes = ctx.db.list('node', now=ctx.now, where={'cluster_id': cluster_id})
     for n in nodes:
@@ -376,26 +399,36 @@ def describe_cluster_resources(ctx, cluster_id):
         out.append(res(logical, 'ALIYUN::ECS::InstanceGroup' if n.get('instance_role') == 'Master'
                        else 'ALIYUN::ESS::ScalingGroup', n['instance_id']))
     if boolean(ctx.query, 'with_addon_resources'):
-        if cluster.get('ingress_loadbalancer_id'):
-            out.append(res('ingress_slb', 'ALIYUN::SLB::LoadBalancer', cluster['ingress_loadbalancer_id'], 0))
         out.append(res('k8s_sls_project', 'ALIYUN::SLS::Project', 'k8s-log-%s' % cluster_id))
     return out
 
 
 # -- DescribeExternalAgent ----------------------------------------------------------------------------------
+def _api_server_url(ctx, cluster, private):
+    """The URL of the cluster's emulated API server (internal or public endpoint, as its kubeconfig names it)."""
+    if not private and not cluster.get('_api_server_eip'):
+        raise errors.ApiError(400, 'ErrorPublicEndpointNotFound', 'cluster %s has no public API server endpoint; '
+                              'ask for the internal one (PrivateIpAddress=true)' % cluster['cluster_id'])
+    had_ports = bool(cluster.get('_kube_ports'))
+    public_url, internal_url = kube.endpoints(ctx, cluster)
+    if not had_ports:  # a cluster stored before the emulator served the Kubernetes API
+        ctx.db.put('cluster', cluster['cluster_id'], cluster)
+    return internal_url if private else public_url
+
+
 @op('DescribeExternalAgent', 'GET', '/k8s/<cluster_id>/external/agent/deployment')
 def describe_external_agent(ctx, cluster_id):
     cluster = get_cluster(ctx, cluster_id, SERVING_STATES)
     private = boolean(ctx.query, 'PrivateIpAddress')
     mode = text(ctx.query, 'AgentMode', choices=('default', 'cluster', 'namespace'), default='default')
-    endpoint = cluster['_intranet_ip'] if private else cluster['_public_ip']
+    endpoint = _api_server_url(ctx, cluster, private)
     config = ('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ack-cluster-agent\n'
               '  namespace: kube-system\n  labels:\n    app: ack-cluster-agent\n    mode: %s\nspec:\n'
               '  replicas: 1\n  selector:\n    matchLabels:\n      app: ack-cluster-agent\n  template:\n'
               '    metadata:\n      labels:\n        app: ack-cluster-agent\n    spec:\n      containers:\n'
               '      - name: agent\n        image: registry.%s.aliyuncs.com/acs/ack-cluster-agent:v1.0.0\n'
               '        env:\n        - name: CLUSTER_ID\n          value: "%s"\n        - name: ENDPOINT\n'
-              '          value: "https://%s:6443"\n        - name: TOKEN\n          value: "%s"\n'
+              '          value: "%s"\n        - name: TOKEN\n          value: "%s"\n'
               % (mode, cluster.get('region_id'), cluster_id, endpoint,
                  hashlib.sha256(('agent/%s/%s' % (cluster_id, ctx.identity.access_key_id)).encode()).hexdigest()[:32]))
     return {'config': config}
@@ -419,7 +452,7 @@ def describe_cluster_logs(ctx, cluster_id):
     for i, (at, level, message) in enumerate(sorted(cluster.get('_logs') or [], key=lambda e: e[0])):
         if at > ctx.now:
             continue
-        out.append({'id': i + 1, 'cluster_id': cluster_id, 'cluster_log': message, 'log_level': level,
+        out.append({'ID': i + 1, 'cluster_id': cluster_id, 'cluster_log': message, 'log_level': level,
                     'created': iso(at), 'updated': iso(at)})
     out.reverse()  # newest first, as the console shows them
     return out
@@ -431,9 +464,7 @@ def describe_cluster_user_kubeconfig(ctx, cluster_id):
     cluster = get_cluster(ctx, cluster_id, SERVING_STATES)
     private = boolean(ctx.query, 'PrivateIpAddress')
     minutes = integer(ctx.query, 'TemporaryDurationMinutes', 15, 4320)
-    if not private and not cluster.get('api_server_eip'):
-        raise errors.ApiError(400, 'ErrorPublicEndpointNotFound', 'cluster %s has no public API server endpoint; '
-                              'ask for the internal one (PrivateIpAddress=true)' % cluster_id)
+    _api_server_url(ctx, cluster, private)
     return kube.user_kubeconfig(ctx, cluster, private, minutes)
 
 

@@ -41,6 +41,11 @@ MODIFY_FIELDS = {
     'access_control_list': (items, True),
     'api_server_custom_cert_sans': (mapping, True),
 }
+# Inputs the detail does not answer (neither the SDK's DescribeClusterDetail nor reference 7.6): kept as internal
+# ``_<name>`` fields; master_url and DescribeClusterResources show the public endpoint, its EIP and the ingress SLB.
+INTERNAL_FIELDS = ('api_server_eip', 'api_server_eip_id', 'ingress_loadbalancer_id', 'instance_deletion_protection',
+                   'system_events_logging', 'ingress_domain_rebinding', 'enable_rrsa', 'access_control_list',
+                   'api_server_custom_cert_sans')
 
 
 # ModifyCluster parameters with rules of their own: (ctx, cluster, body, changes) -> changes the infrastructure
@@ -57,8 +62,9 @@ def _modify_name(ctx, cluster, body, changes):
 
 def _modify_eip(ctx, cluster, body, changes):
     on = changes['api_server_eip'] = boolean(body, 'api_server_eip')
-    changes['api_server_eip_id'] = (body.get('api_server_eip_id') or cluster.get('api_server_eip_id')
+    changes['api_server_eip_id'] = (body.get('api_server_eip_id') or cluster.get('_api_server_eip_id')
                                     or short_id('eip-', 20)) if on else ''
+    cluster['_api_server_eip_given'] = bool(on and body.get('api_server_eip_id'))  # the caller's EIP, not ours
     return True
 
 
@@ -67,6 +73,7 @@ def _modify_eip_id(ctx, cluster, body, changes):
     if not boolean(body, 'api_server_eip', default=True):
         return False
     changes.setdefault('api_server_eip_id', eip or '')
+    cluster['_api_server_eip_given'] = bool(eip)
     return True
 
 
@@ -120,11 +127,11 @@ def modify_cluster(ctx, cluster_id):
             raise errors.bad_param(key, 'ModifyCluster does not accept this parameter')
         infra = infra or changed
     if 'api_server_eip' in changes or 'api_server_eip_id' in changes:
-        public = changes.get('api_server_eip', cluster.get('api_server_eip'))
+        public = changes.get('api_server_eip', cluster.get('_api_server_eip'))
         if cluster.get('master_url'):
             changes['master_url'] = master_url(ctx, cluster, public)
     now = ctx.now
-    cluster.update(changes)
+    cluster.update((('_' + k) if k in INTERNAL_FIELDS else k, v) for k, v in changes.items())
     cluster['updated'] = iso(now)
     duration = ctx.duration(MODIFY_SECONDS) if infra else 0.0
     if infra:
@@ -188,7 +195,7 @@ def modify_cluster_tags(ctx, cluster_id):
     if not isinstance(body, list):
         raise errors.bad_param('body', 'a JSON array of {"key", "value"} objects is expected')
     cluster = get_cluster(ctx, cluster_id, TAG_STATES)
-    new = check_tags({'tags': body}, 'tags')
+    new = check_tags({'tags': body}, 'tags', value_required=True)
     system = [t for t in cluster.get('tags') or [] if is_system_tag(t['key'])]
     sys_map = {t['key']: t['value'] for t in system}
     user = []

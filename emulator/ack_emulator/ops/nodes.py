@@ -135,10 +135,14 @@ def create_nodes(ctx, cluster, count, role='Worker', spec=None, ready_after=0, n
     return ids
 
 
-def delete_cluster_nodes(ctx, cluster_id, release=True):
-    """Drop the nodes of a deleted cluster (``release=False`` keeps them as detached instances instead)."""
+def delete_cluster_nodes(ctx, cluster_id, release=True, at=None):
+    """Drop the nodes of a deleted cluster (``release=False`` keeps them as detached instances instead);
+    ``at``: when the deletion ends (they stay in the cluster until then)."""
     for node in cluster_nodes(ctx, cluster_id):
-        if release:
+        if release and at is not None:
+            push_timeline(node, at, {'_gone': True})
+            ctx.db.put('node', node['instance_id'], node)
+        elif release:
             ctx.db.delete('node', node['instance_id'])
         else:
             node.update({'cluster_id': None, '_detached': True, '_timeline': []})
@@ -203,7 +207,10 @@ def _find_nodes(ctx, cluster_id, wanted, key='nodes'):
 
 @op('RemoveClusterNodes', 'POST', '/api/v2/clusters/<cluster_id>/nodes/remove')
 def remove_cluster_nodes(ctx, cluster_id):
-    return _remove_nodes(ctx, cluster_id, 'RemoveClusterNodes')
+    """Answers ``{}`` (reference 8.2; the official SDK reads no body): the removal shows in the cluster's state,
+    its nodes and its log (a ``cluster_remove_nodes`` task is still recorded)."""
+    _remove_nodes(ctx, cluster_id, 'RemoveClusterNodes')
+    return {}
 
 
 @op('DeleteClusterNodes', 'POST', '/clusters/<cluster_id>/nodes')

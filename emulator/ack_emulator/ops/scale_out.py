@@ -42,7 +42,7 @@ def _check_worker_fields(body):
     for flag in ('cloud_monitor_flags', 'disable_rollback', 'worker_data_disk'):
         boolean(body, flag)
     id_list(body, 'vswitch_ids', 'vsw-', 0, 3)
-    check_disks(body, 'worker_data_disks', cat.SCALE_OUT_DISK_CATEGORIES, low=40)
+    check_disks(body, 'worker_data_disks', cat.SCALE_OUT_DISK_CATEGORIES)   # sizes as at create (7.1, 7.2.1)
     check_tags(body, 'tags')
     for taint in items(body, 'taints') or []:
         if not isinstance(taint, dict) or not taint.get('key'):

@@ -15,6 +15,7 @@ from .params import paginate, text
 
 TEMPLATE_TYPES = ('kubernetes', 'compose')
 ACLS = ('private', 'public', 'shared')
+TAGS = ('private', 'common')   # CreateTemplate's tags (10.1); without it a template's tags are its name (10.2)
 MAX_NAME = 256
 MAX_TEMPLATE = 256 * 1024
 MAX_DESCRIPTION = 1024
@@ -28,11 +29,12 @@ def _public(doc):
 
 
 def _fields(body, required):
-    """The fields of a create (``required=True``) or an update: ``{name: value or None}``."""
+    """The fields of a create (``required=True``) or an update: ``{name: value or None}``. Reference 10.1 gives
+    the tags of a create their choices; 10.3 documents no field of an update."""
     fields = {'name': text(body, 'name', required=required, max_len=MAX_NAME),
               'template': text(body, 'template', required=required, max_len=MAX_TEMPLATE),
               'template_type': text(body, 'template_type', choices=TEMPLATE_TYPES),
-              'tags': text(body, 'tags'),
+              'tags': text(body, 'tags', choices=TAGS if required else None),
               'description': text(body, 'description', max_len=MAX_DESCRIPTION)}
     if fields['template'] is not None and not fields['template'].strip():
         raise errors.bad_param('template', 'the template content must not be blank')

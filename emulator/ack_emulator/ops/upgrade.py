@@ -21,7 +21,8 @@ from ..lifecycle import AT, iso, new_task
 from ..registry import op
 from .catalogue import KUBERNETES_VERSIONS, METADATA_CLUSTER_TYPES, METADATA_CLUSTER_TYPES_TEXT, RUNTIMES, \
     minors, next_versions, parse_version
-from .common import body_dict, cluster_nodes, get_cluster, push_timeline, require_running
+from .common import body_dict, cluster_log, cluster_nodes, get_cluster, log_outcome, push_timeline, \
+    require_running
 from .params import boolean, integer, text
 
 PRECHECK_SECONDS = 120
@@ -30,8 +31,16 @@ WORKER_BATCH_SECONDS = 180
 
 
 def _target(cluster, body):
+    """The version to upgrade to: ``next_version`` (the SDK), or ``version``, the target in reference 9.2 (the SDK
+    calls it the deprecated spelling of next_version). Beside next_version, ``version`` may only repeat it or name
+    the current version (what older clients send there)."""
     current = cluster.get('current_version') or ''
-    requested = text(body, 'next_version') or text(body, 'version')
+    name = 'next_version' if text(body, 'next_version') is not None else 'version'
+    requested = text(body, name)
+    other = text(body, 'version') if name == 'next_version' else None
+    if other not in (None, requested, current):
+        raise errors.bad_param('version', 'the target %s differs from next_version %s (cluster %s runs %s)'
+                               % (other, requested, cluster['cluster_id'], current))
     allowed = next_versions(current)
     if requested is None:
         if not allowed:
@@ -39,16 +48,16 @@ def _target(cluster, body):
                                   'is nothing to upgrade to' % (cluster['cluster_id'], current or 'an unknown version'))
         return allowed[-1]
     if parse_version(requested) is None:
-        raise errors.bad_param('next_version', '%s is not a Kubernetes version of ACK (e.g. 1.22.15-aliyun.1)'
+        raise errors.bad_param(name, '%s is not a Kubernetes version of ACK (e.g. 1.22.15-aliyun.1)'
                                % requested)
     if requested == current:
-        raise errors.bad_param('next_version', 'cluster %s already runs %s' % (cluster['cluster_id'], current))
+        raise errors.bad_param(name, 'cluster %s already runs %s' % (cluster['cluster_id'], current))
     if parse_version(current) and parse_version(requested) < parse_version(current):
-        raise errors.bad_param('next_version', 'downgrading from %s to %s is not supported' % (current, requested))
+        raise errors.bad_param(name, 'downgrading from %s to %s is not supported' % (current, requested))
     if requested not in KUBERNETES_VERSIONS:
-        raise errors.bad_param('next_version', 'version %s is not supported' % requested)
+        raise errors.bad_param(name, 'version %s is not supported' % requested)
     if requested not in allowed:
-        raise errors.bad_param('next_version', 'cluster %s runs %s and can only be upgraded to %s'
+        raise errors.bad_param(name, 'cluster %s runs %s and can only be upgraded to %s'
                                % (cluster['cluster_id'], current, ', '.join(allowed) or 'no other version'))
     return requested
 
@@ -183,6 +192,9 @@ def upgrade_cluster(ctx, cluster_id):
 
     cluster['state'] = 'upgrading'
     cluster['updated'] = iso(now)
+    log_outcome(cluster, now, total, 'upgrade the cluster from %s to %s' % (current, target), fail,
+                'Upgraded the cluster from %s to %s' % (current, target))
+    up['_log_entries'] = cluster['_logs'][-1:]  # the outcome: paused, resumed and canceled with the upgrade
     push_timeline(cluster, entry[0], entry[1])
     up['_cluster_entries'] = [entry]
     ctx.db.put('cluster', cluster_id, cluster)
@@ -217,6 +229,13 @@ def _freeze(doc, now, only=None):
     return frozen
 
 
+def _freeze_logs(cluster, up, now):
+    """Take the upgrade's future log entries out of the cluster's log -> ``[[remaining, level, message], ...]``."""
+    mine = [e for e in up.pop('_log_entries', None) or [] if e[0] > now]
+    cluster['_logs'] = [e for e in cluster.get('_logs') or [] if e not in mine]
+    return [[at - now, level, message] for at, level, message in mine]
+
+
 @op('PauseClusterUpgrade', 'POST', '/api/v2/clusters/<cluster_id>/upgrade/pause')
 def pause_cluster_upgrade(ctx, cluster_id):
     cluster, up, task = _active_upgrade(ctx, cluster_id, 'PauseClusterUpgrade', ('running',))
@@ -225,6 +244,8 @@ def pause_cluster_upgrade(ctx, cluster_id):
               'cluster': _freeze(cluster, now, only=up.get('_cluster_entries') or [])}
     if task is not None:
         frozen['task'] = _freeze(task, now)
+    frozen['logs'] = _freeze_logs(cluster, up, now)
+    cluster_log(cluster, now, 'Paused the upgrade of the cluster to %s' % up.get('to_version'))
     up['_paused'] = frozen
     up['_step_before_pause'] = up.get('upgrade_step')
     up['_task_before_pause'] = up.get('upgrade_task')
@@ -249,6 +270,9 @@ def resume_upgrade_cluster(ctx, cluster_id):
     if task is not None:
         for rem, patch in frozen.get('task', []):
             push_timeline(task, now + rem, patch)
+    cluster_log(cluster, now, 'Resumed the upgrade of the cluster to %s' % up.get('to_version'))
+    up['_log_entries'] = [[now + rem, level, message] for rem, level, message in frozen.get('logs', [])]
+    cluster['_logs'].extend(up['_log_entries'])
     up.update({'status': 'running', 'upgrade_step': up.pop('_step_before_pause', None) or 'upgrading',
                'upgrade_task': up.pop('_task_before_pause', None) or {'status': 'running', 'message': ''},
                'updated': iso(now)})
@@ -263,6 +287,9 @@ def cancel_cluster_upgrade(ctx, cluster_id):
     now = ctx.now
     _freeze(up, now)
     _freeze(cluster, now, only=up.get('_cluster_entries') or [])
+    _freeze_logs(cluster, up, now)
+    cluster_log(cluster, now, 'Canceled the upgrade of the cluster to %s; it stays at %s'
+                % (up.get('to_version'), up.get('from_version')))
     for key in ('_paused', '_step_before_pause', '_task_before_pause'):
         up.pop(key, None)
     up.update({'status': 'canceled', 'upgrade_step': 'canceled', 'updated': iso(now), '_cluster_entries': [],

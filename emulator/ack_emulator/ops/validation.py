@@ -83,8 +83,9 @@ def check_name(name, value):
     return value
 
 
-def check_tags(src, name):
-    """``[{key, value}]`` -> normalised list (keys unique, at most 20; ``[]`` when absent)."""
+def check_tags(src, name, value_required=False):
+    """``[{key, value}]`` -> normalised list (keys unique, at most 20; ``[]`` when absent); ``value_required``:
+    an absent or empty value is refused (ModifyClusterTags, reference 7.11: key and value are required)."""
     tags = items(src, name)
     if tags is None:
         return []
@@ -97,6 +98,8 @@ def check_tags(src, name):
         key = t['key']
         val = t.get('value')
         val = '' if val is None else val
+        if value_required and val == '':
+            raise errors.bad_param(name, 'tag %r has no value (a tag needs a key and a value)' % key)
         if not isinstance(val, str):
             raise errors.bad_param(name, 'the value of tag %r must be a string' % key)
         if len(key) > 128 or len(val) > 128:
@@ -161,25 +164,26 @@ def check_disks(src, name, categories=cat.DISK_CATEGORIES, low=20):
     return out
 
 
-def check_period(body, prefix):
-    """``<prefix>_instance_charge_type`` and, for PrePaid, its subscription fields (unit Month by default)."""
+def check_period(body, prefix, periods=cat.PERIODS):
+    """``<prefix>_instance_charge_type`` and, for PrePaid, its subscription fields (unit Month by default;
+    ``periods``: the valid periods by unit, whose keys are the valid units)."""
     def key(field):
         return '%s_%s' % (prefix, field)
     charge = text(body, key('instance_charge_type'), choices=cat.CHARGE_TYPES, default='PostPaid')
     out = {key('instance_charge_type'): charge}
     if charge == 'PrePaid':
-        unit = text(body, key('period_unit'), choices=tuple(cat.PERIODS), default='Month')
-        out.update({key('period_unit'): unit, key('period'): _period(body, key('period'), unit),
+        unit = text(body, key('period_unit'), choices=tuple(periods), default='Month')
+        out.update({key('period_unit'): unit, key('period'): _period(body, key('period'), unit, periods),
                     key('auto_renew'): boolean(body, key('auto_renew'))})
         if out[key('auto_renew')]:
-            out[key('auto_renew_period')] = _period(body, key('auto_renew_period'), unit)
+            out[key('auto_renew_period')] = _period(body, key('auto_renew_period'), unit, cat.AUTO_RENEW_PERIODS)
     return out
 
 
-def _period(body, name, unit):
+def _period(body, name, unit, periods):
     period = integer(body, name, required=True)
-    if period not in cat.PERIODS[unit]:
-        raise errors.bad_param(name, 'valid values for %s are %s' % (unit, cat.PERIODS[unit]))
+    if period not in periods[unit]:
+        raise errors.bad_param(name, 'valid values for %s are %s' % (unit, list(periods[unit])))
     return period
 
 
@@ -212,7 +216,8 @@ KINDS = {
     'managed': {'required': ['name', 'num_of_nodes', 'region_id', 'snat_entry', VSWITCHES,
                              'worker_system_disk_category', 'worker_system_disk_size', VPC, WORKER_TYPES]},
     # 7.1.3: no nodes of its own; the zone may also come from the vSwitches
-    'ask': {'required': ['name', 'region_id'], 'login': False, 'nodes': 0, 'workers': False, 'zone': True},
+    'ask': {'required': ['name', 'region_id'], 'login': False, 'nodes': 0, 'workers': False, 'zone': True,
+            'steps': ('serverless',)},
     # 7.1.4
     'edge': {'required': ['name', 'num_of_nodes', 'profile', 'region_id', 'snat_entry', VSWITCHES,
                           'worker_system_disk_category', 'worker_system_disk_size'],
@@ -229,7 +234,7 @@ FIELDS = [
     ('private_zone', boolean, {}),
     ('image_id', text, {}),
     ('deletion_protection', boolean, {}),
-    ('proxy_mode', text, {'choices': cat.PROXY_MODES, 'default': 'ipvs'}),
+    ('proxy_mode', text, {'choices': cat.PROXY_MODES, 'default': 'iptables'}),   # 7.1.1, 7.1.2
     ('cpu_policy', text, {'choices': cat.CPU_POLICIES, 'default': 'none'}),
     ('os_type', text, {'choices': cat.OS_TYPES, 'default': 'Linux'}),
     ('platform', text, {'default': 'AliyunLinux'}),
@@ -394,7 +399,7 @@ def _workers(body, spec, rules):
     if data_disk is False and disks:
         raise errors.bad_param('worker_data_disk', 'is false but data disks are configured')
     spec['worker_data_disks'] = disks or []
-    spec.update(check_period(body, 'worker'))
+    spec.update(check_period(body, 'worker', cat.SANDBOXED_PERIODS if spec['kind'] == 'sandboxed' else cat.PERIODS))
 
 
 def _instance_types(body, name):
@@ -445,6 +450,17 @@ def _sandboxed(body, spec, rules):
         raise errors.missing_param('addons')
 
 
+def _serverless(body, spec, rules):
+    """7.1.3's table requires private_zone and zoneid; its sample request, with an existing VPC and vSwitch, sends
+    neither (the zone is then the vSwitch's, as the SDK's zone_id says). So both are required when the cluster
+    creates its own VPC (zoneid: see _place). The SDK has no private_zone: service_discovery_types
+    (``["PrivateZone"]``) says the same."""
+    types = items(body, 'service_discovery_types')
+    if spec['vpc_auto'] and body.get('private_zone') in (None, '') and types is None:
+        raise errors.missing_param('private_zone')
+    spec['private_zone'] = spec['private_zone'] or 'PrivateZone' in (types or [])
+
+
 def _masters(body, spec, rules):
     """Three or five masters: instance types (one, or one each), vSwitches, system disks, subscription."""
     count = integer(body, 'master_count', default=3)
@@ -460,8 +476,8 @@ def _masters(body, spec, rules):
         'master_system_disk_category': text(body, 'master_system_disk_category', choices=cat.DISK_CATEGORIES),
         'master_system_disk_size': integer(body, 'master_system_disk_size', 40, 500),
     })
-    spec.update(check_period(body, 'master'))
+    spec.update(check_period(body, 'master', cat.MASTER_PERIODS))
 
 
 STEPS = (_place, _cidrs, _runtime, _workers, _others)
-EXTRA_STEPS = {'sandboxed': _sandboxed, 'masters': _masters}
+EXTRA_STEPS = {'sandboxed': _sandboxed, 'masters': _masters, 'serverless': _serverless}
