@@ -70,13 +70,14 @@ def cluster_gone(client, cluster_id):
 
 
 class ClusterRef(object):
-    """Finds the task's cluster (cluster_id, or name + optional cluster_type) with the task's one waiter."""
+    """Finds the task's cluster (cluster_id, or name + optional cluster_type) with the task's one waiter.
+    name_option: the option that names the cluster (name; cluster_name where name names something else)."""
 
-    def __init__(self, ack, cluster_type=None):
+    def __init__(self, ack, cluster_type=None, name_option='name'):
         self.ack = ack
         self.client = ack.client
         self.cluster_id = check_id('cluster_id', ack.params.get('cluster_id'))
-        self.name = ack.params.get('name')
+        self.name = ack.params.get(name_option)
         self.cluster_type = cluster_type
         self.missing = None  # the API's answer when it said there is no such cluster
         self.unsettled = False  # check mode saw the cluster settling and did not wait for it
@@ -101,15 +102,27 @@ class ClusterRef(object):
             self.missing = e
             return None
 
-    def lookup(self):
-        """The detail, without waiting; None when there is no such cluster."""
-        if self.cluster_id:
-            return self.detail(self.cluster_id)
+    def named(self):
+        """The one cluster listed by the task's name (DescribeClustersV1), or None."""
         found = find_clusters(self.client, name=self.name, cluster_type=self.cluster_type)
         if len(found) > 1:
             raise AckModuleError('%d clusters are named %r: %s; set cluster_id (or cluster_type) to choose one' % (
                 len(found), self.name, ', '.join(sorted(c['cluster_id'] for c in found))))
-        return self.detail(found[0]['cluster_id']) if found else None
+        return found[0] if found else None
+
+    def find_id(self):
+        """The cluster's id without reading its detail (by name: one list); None when no cluster has the name."""
+        if self.cluster_id:
+            return self.cluster_id
+        listed = self.named()
+        return listed['cluster_id'] if listed else None
+
+    def lookup(self):
+        """The detail, without waiting; None when there is no such cluster."""
+        if self.cluster_id:
+            return self.detail(self.cluster_id)
+        listed = self.named()
+        return self.detail(listed['cluster_id']) if listed else None
 
     def find(self):
         """The cluster once settled (when wait is on); a cluster being deleted counts as absent. Check mode does

@@ -1,13 +1,19 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What several planners and readers share: the waits after a write, unset suboptions dropped, the kubeconfig
-read."""
+read, the node list, Kubernetes versions."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
+
+from ansible_collections.alicloud.ack.plugins.module_utils._client import expand_path
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import task_id_of
 from ansible_collections.alicloud.ack.plugins.module_utils._waiter import task_done
+
+NODE_PAGE_SIZE = 100  # the largest page of DescribeClusterNodes
+VERSION_RE = re.compile(r'^(\d+)\.(\d+)\.(\d+)(?:-aliyun\.(\d+))?$')
 
 
 def after_task(client, answer, *then):
@@ -29,3 +35,29 @@ def read_kubeconfig(client, cluster_id, private=False, minutes=None):
     """DescribeClusterUserKubeconfig: {config, expiration}."""
     query = {'PrivateIpAddress': 'true' if private else None, 'TemporaryDurationMinutes': minutes}
     return client.call('DescribeClusterUserKubeconfig', 'GET', '/k8s/{}/user_config', cluster_id, query=query) or {}
+
+
+def parse_version(text):
+    """'1.30.1-aliyun.1' -> (1, 30, 1, 1); None for anything else."""
+    m = VERSION_RE.match(text or '')
+    return tuple(int(x or 0) for x in m.groups()) if m else None
+
+
+def list_nodes(client, cluster_id, query=None):
+    """Every node of the cluster (masters too), all pages of DescribeClusterNodes; query filters (nodepool_id,
+    state, ...)."""
+    path = expand_path('/clusters/{}/nodes', [cluster_id])  # ids come from ClusterRef (checked) or the API
+    return list(client.paginate_pages('DescribeClusterNodes', path, query, 'nodes', page_key='page',
+                                      number_param='pageNumber', size_param='pageSize', page_size=NODE_PAGE_SIZE))
+
+
+def name_of(node):
+    return node.get('node_name') or node.get('instance_id')
+
+
+def find_node(nodes, key):
+    """The node named by node name, instance id or IP address, or None."""
+    for node in nodes:
+        if key in (node.get('node_name'), node.get('instance_id')) or key in (node.get('ip_address') or []):
+            return node
+    return None

@@ -9,14 +9,19 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.alicloud.ack.plugins.module_utils._client import expand_path
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import (
     REF_ARGSPEC,
     ClusterRef,
     cluster_running,
     describe_cluster,
 )
-from ansible_collections.alicloud.ack.plugins.module_utils._common import after_task, clean
+from ansible_collections.alicloud.ack.plugins.module_utils._common import (
+    after_task,
+    clean,
+    find_node,
+    list_nodes,
+    name_of,
+)
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
@@ -26,6 +31,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
     check_range,
     check_required,
     check_tags,
+    data_disks,
     refuse_options,
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._tags import dict_to_tags
@@ -36,11 +42,13 @@ from ansible_collections.alicloud.ack.plugins.module_utils._worker_options impor
     WORKER_ARGSPEC,
 )
 
-PAGE_SIZE = 100
 MAX_SCALE_OUT = 500   # ScaleOutCluster: count 1 to 500 per call
 MAX_ATTACH = 100      # AttachInstances: instances per call
 GONE_STATES = ('removing', 'released', 'deleting')  # nodes on their way out do not count
 ENS_PERIODS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 12)
+# What ScaleOutCluster takes of a data disk (the SDK's model of its worker_data_disks; 7.2.1 documents no
+# performance level there).
+SCALE_OUT_DISK = ('category', 'size', 'encrypted')
 
 # Options of new nodes (ScaleOutCluster; the API's name unless renamed by the kind's body below).
 NEW_NODE = dict(
@@ -91,23 +99,12 @@ REQUIRED = dict(
 # ---- reading ------------------------------------------------------------------------------
 
 
-def list_nodes(client, cluster_id, query=None):
-    """Every node of the cluster (masters too), all pages of DescribeClusterNodes."""
-    path = expand_path('/clusters/{}/nodes', [cluster_id])  # ids come from ClusterRef (checked) or the API
-    return list(client.paginate_pages('DescribeClusterNodes', path, query, 'nodes', page_key='page',
-                                      number_param='pageNumber', size_param='pageSize', page_size=PAGE_SIZE))
-
-
 def is_worker(node):
     return node.get('instance_role') != 'Master' and node.get('state') not in GONE_STATES
 
 
 def workers_of(nodes):
     return [n for n in nodes if is_worker(n)]
-
-
-def name_of(node):
-    return node.get('node_name') or node.get('instance_id')
 
 
 def cluster_kind(cluster):
@@ -125,14 +122,6 @@ def cluster_kind(cluster):
     if str(runtime or '').startswith('Sandboxed-Container'):
         return 'sandboxed'
     return 'ecs'
-
-
-def find_node(nodes, key):
-    """The node named by node name, instance id or IP address, or None."""
-    for node in nodes:
-        if key in (node.get('node_name'), node.get('instance_id')) or key in (node.get('ip_address') or []):
-            return node
-    return None
 
 
 # ---- waits --------------------------------------------------------------------------------
@@ -269,6 +258,9 @@ class NodesPlanner(object):
         if scale_out:
             check_required(p, REQUIRED[kind], 'to scale out cluster %s (%s nodes)' % (
                 cluster_id, dict(ecs='ECS', edge='ENS', sandboxed='sandboxed-container')[kind]))
+            if kind != 'edge' and any(d.get('performance_level') for d in p['worker_data_disks'] or []):
+                self.ack.warn('worker_data_disks performance_level is not sent: ScaleOutCluster takes no '
+                              'performance level for data disks (the new disks get their category\'s default)')
 
     # ---- bodies --------------------------------------------------------------------------
     def scale_body(self, kind, count):
@@ -284,7 +276,7 @@ class NodesPlanner(object):
         disks = p['worker_data_disks']
         if disks:
             body['worker_data_disk'] = True
-            body['worker_data_disks'] = clean(disks)
+            body['worker_data_disks'] = data_disks(disks, SCALE_OUT_DISK)
             if kind == 'sandboxed':
                 body['worker_data_disk_size'] = disks[0]['size']
                 if disks[0].get('category'):

@@ -11,8 +11,6 @@ newer patches and the next minor). An upgrade runs for long and can be paused fo
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import re
-
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import (
     CLUSTER_ABSENT,
     FAILED,
@@ -20,7 +18,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import (
     ClusterRef,
     describe_cluster,
 )
-from ansible_collections.alicloud.ack.plugins.module_utils._common import after_task
+from ansible_collections.alicloud.ack.plugins.module_utils._common import after_task, parse_version
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
 from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Condition
@@ -38,14 +36,6 @@ ARGSPEC.update(
     rolling_policy=dict(type='dict', options=dict(max_parallelism=dict(type='int', required=True))),
 )
 INFO_ARGSPEC = dict(REF_ARGSPEC)
-
-VERSION_RE = re.compile(r'^(\d+)\.(\d+)\.(\d+)(?:-aliyun\.(\d+))?$')
-
-
-def parse_version(text):
-    """'1.30.1-aliyun.1' -> (1, 30, 1, 1); None for anything else."""
-    m = VERSION_RE.match(text or '')
-    return tuple(int(x or 0) for x in m.groups()) if m else None
 
 
 def by_version(versions):

@@ -42,6 +42,9 @@ PLAYBOOK = """
     alicloud.ack.ack_nodes:
       wait_sleep: 0.2
       wait_timeout: 120
+    alicloud.ack.ack_nodepool:
+      wait_sleep: 0.2
+      wait_timeout: 120
   roles:
     - role: {target}
 """

@@ -39,7 +39,8 @@ def state_modules():
 
 def test_every_state_module_documents_task_id_and_task_ids_with_the_same_text():
     found = state_modules()
-    assert sorted(found) == ['ack_addon', 'ack_cluster', 'ack_kubeconfig', 'ack_nodes', 'ack_template', 'ack_upgrade']
+    assert sorted(found) == ['ack_addon', 'ack_cluster', 'ack_kubeconfig', 'ack_nodepool', 'ack_nodes',
+                             'ack_template', 'ack_upgrade']
     texts = dict((name, (doc.get('task_ids'), doc.get('task_id'))) for name, doc in found.items())
     first = texts['ack_cluster']
     assert first[0]['returned'] == 'always' and first[0]['type'] == 'list' and first[1]['type'] == 'str'
