@@ -94,16 +94,22 @@ def user_kubeconfig(ctx, cluster, private, minutes):
         expires = ctx.now + minutes * 60 * (ctx.scale if ctx.scale > 0 else 1)
         user = '%s-%s' % (hashlib.sha256(ak.encode()).hexdigest()[:12], secrets.token_hex(4))
         cert, key = pki.client_cert(doc, user, ctx.now - 300, expires)
+        pki.record(doc, ak, user, cert, ctx.now, temporary=True)
+        ctx.db.put(pki.KIND, cid, doc)
     else:
-        created = cluster.get('_created_at') or ctx.now
-        expires = created + LONG_LIVED_SECONDS
         entry = doc['users'].get(ak)
         if entry is None:
+            # the first one lasts from the cluster's creation; one issued after a revocation from now
+            revoked = any(r['account'] == ak and r['revoked_at'] for r in doc.get('issued') or [])
+            start = ctx.now if revoked else cluster.get('_created_at') or ctx.now
             user = pki.user_name(cid, ak)
-            cert, key = pki.client_cert(doc, user, created - 300, expires)
-            entry = doc['users'][ak] = {'name': user, 'cert': cert, 'key': key}
+            cert, key = pki.client_cert(doc, user, start - 300, start + LONG_LIVED_SECONDS)
+            entry = doc['users'][ak] = {'name': user, 'cert': cert, 'key': key,
+                                        'not_after': start + LONG_LIVED_SECONDS}
+            pki.record(doc, ak, user, cert, ctx.now, temporary=False)
             ctx.db.put(pki.KIND, cid, doc)
         user, cert, key = entry['name'], entry['cert'], entry['key']
+        expires = entry.get('not_after') or (cluster.get('_created_at') or ctx.now) + LONG_LIVED_SECONDS
     config = KUBECONFIG % {'server': internal_url if private else public_url, 'ca': pki.b64(doc['ca_cert']),
                            'user': user, 'cluster_id': cid, 'cert': pki.b64(cert), 'key': pki.b64(key)}
     return {'config': config, 'expiration': iso_utc(expires)}

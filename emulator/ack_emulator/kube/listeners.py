@@ -39,6 +39,24 @@ def serving(db, cluster_id, endpoint, now=None):
     return cluster
 
 
+def _linger(tls):
+    """After a refused handshake: stop writing, read what the client still sends, then close. A close with its
+    request unread would reset the connection, and the client could lose the TLS alert saying why."""
+    try:
+        raw = socket.socket(fileno=tls.detach())
+    except OSError:
+        return
+    try:
+        raw.shutdown(socket.SHUT_WR)
+        raw.settimeout(1.0)
+        while raw.recv(65536):
+            pass
+    except OSError:
+        pass
+    finally:
+        raw.close()
+
+
 class _Handler(WSGIRequestHandler):
     protocol_version = 'HTTP/1.1'
     timeout = IDLE_TIMEOUT
@@ -46,6 +64,12 @@ class _Handler(WSGIRequestHandler):
     def log_request(self, code='-', size='-'):
         if self.server.log_requests:
             super().log_request(code, size)
+
+    def handle_one_request(self):
+        if self.server.revoked():  # a connection opened before its certificate was revoked ends here
+            self.close_connection = True
+            return
+        super().handle_one_request()
 
     def make_environ(self):
         environ = super().make_environ()
@@ -61,8 +85,9 @@ class _Conn:
     passthrough_errors = False
     _server_version = 'kube-apiserver (ack_emulator)'
 
-    def __init__(self, app, ssl_context, port, cluster_id, endpoint, log_requests):
+    def __init__(self, app, ssl_context, port, cluster_id, endpoint, log_requests, revoked=None):
         self.app = app
+        self.revoked = revoked or (lambda: False)
         self.ssl_context = ssl_context
         self.server_address = (HOST, port)
         self.cluster_id = cluster_id
@@ -82,7 +107,8 @@ class Listeners:
         self.log_requests = log_requests
         self._lock = threading.Lock()
         self._ports = {}       # port -> (socket, cluster_id, endpoint)
-        self._contexts = {}    # cluster_id -> ssl.SSLContext
+        self._contexts = {}    # cluster_id -> (revision, ssl.SSLContext)
+        self._revisions = {}   # cluster_id -> revision of its kube_pki document after its last revocation
         self._sel = selectors.DefaultSelector()
         self._wake_r, self._wake_w = socket.socketpair()
         self._sel.register(self._wake_r, selectors.EVENT_READ, None)
@@ -125,6 +151,7 @@ class Listeners:
                 self._sel.unregister(sock)
                 sock.close()
             self._contexts.pop(cluster_id, None)
+            self._revisions.pop(cluster_id, None)
 
     def restore(self):
         """Bind the ports recorded in the cluster documents again (after a restart)."""
@@ -194,26 +221,53 @@ class Listeners:
             print('ack-emulator: kube sweep failed: %r' % (e,), file=sys.stderr)
 
     # -- one connection --------------------------------------------------------------------------------------
+    def revoked(self, cluster_id, revision):
+        """A revocation moved the cluster's kube_pki document to ``revision``: new handshakes check the new CRL."""
+        with self._lock:
+            self._revisions[cluster_id] = max(revision, self._revisions.get(cluster_id, 0))
+
+    def _revoked_since(self, cluster_id, revision, serial):
+        """Whether the certificate ``serial``, accepted at ``revision``, has been revoked since."""
+        with self._lock:
+            if self._revisions.get(cluster_id, 0) <= revision:
+                return False
+        doc = self.db.get(pki.KIND, cluster_id)
+        return any(r['serial'] == serial and r['revoked_at'] is not None for r in pki.issued(doc or {}))
+
+    def _write(self, name, text):
+        """A private file of this thread's (the ssl module loads certificates, keys and CRLs from files)."""
+        path = os.path.join(self._dir, '%s-%d.pem' % (name, threading.get_ident()))
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, 'w') as f:
+            f.write(text)
+        return path
+
     def _context(self, cluster):
+        """``(revision, context)``: the CA's certificate and revocation list verify the client certificate (so a
+        revoked or expired one fails the handshake), the server presents the cluster's API server certificate."""
         cid = cluster['cluster_id']
         with self._lock:
-            ctx = self._contexts.get(cid)
-        if ctx is not None:
-            return ctx
-        doc = pki.get_or_create(self.db, cluster, time.time())
+            cached = self._contexts.get(cid)
+            wanted = self._revisions.get(cid, 0)
+        if cached is not None and cached[0] >= wanted:
+            return cached
+        now = time.time()
+        doc = pki.get_or_create(self.db, cluster, now)
+        revision = doc.get('revision', 0)
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         ctx.verify_mode = ssl.CERT_REQUIRED
-        ctx.load_verify_locations(cadata=doc['ca_cert'])
-        path = os.path.join(self._dir, cid + '.pem')
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, 'w') as f:
-            f.write(doc['server_cert'] + doc['server_key'])
+        ctx.verify_flags |= ssl.VERIFY_CRL_CHECK_LEAF
+        path = self._write(cid + '-ca', doc['ca_cert'] + (doc.get('crl') or pki.crl(doc, now)))
+        ctx.load_verify_locations(cafile=path)
+        os.unlink(path)
+        path = self._write(cid, doc['server_cert'] + doc['server_key'])
         ctx.load_cert_chain(path)
         os.unlink(path)
         with self._lock:
-            self._contexts[cid] = ctx
-        return ctx
+            if revision >= self._revisions.get(cid, 0):
+                self._contexts[cid] = (revision, ctx)
+        return revision, ctx
 
     def _serve(self, conn, port, cluster_id, endpoint):
         try:
@@ -222,15 +276,19 @@ class Listeners:
             cluster = serving(self.db, cluster_id, endpoint)
             if cluster is None:  # a deleted or not yet running cluster does not answer
                 return
-            context = self._context(cluster)
+            revision, context = self._context(cluster)
+            tls = context.wrap_socket(conn, server_side=True, do_handshake_on_connect=False)
             try:
-                tls = context.wrap_socket(conn, server_side=True)
-            except (ssl.SSLError, OSError):
+                tls.do_handshake()
+            except (ssl.SSLError, OSError):  # a certificate refused (revoked, expired, another CA's)...
+                _linger(tls)
                 return
             try:
                 tls.settimeout(IDLE_TIMEOUT)
+                serial = pki.serial(tls.getpeercert(binary_form=True))
                 _Handler(tls, (HOST, port), _Conn(self.wsgi_app, context, port, cluster_id, endpoint,
-                                                  self.log_requests))
+                                                  self.log_requests,
+                                                  lambda: self._revoked_since(cluster_id, revision, serial)))
             except (OSError, ValueError):
                 pass
             finally:

@@ -112,6 +112,69 @@ def not_after(der):
     return x509.load_der_x509_certificate(der).not_valid_after_utc.timestamp()
 
 
+def serial(der):
+    """The serial number (hex text) of a DER certificate."""
+    return format(x509.load_der_x509_certificate(der).serial_number, 'x')
+
+
+# -- what was issued, and revocation (RevokeK8sClusterKubeConfig) ------------------------------------------------
+# ``issued``: one record per client certificate {account, user, serial, issued_at, not_after, temporary,
+# revoked_at}; ``crl``: the CA's list of revoked serials that the TLS handshake checks; ``revision`` counts the
+# revocations (the listeners rebuild a cluster's TLS context when it moves).
+def _record(account, user, cert, issued_at, temporary):
+    parsed = x509.load_pem_x509_certificate(cert.encode())
+    return {'account': account, 'user': user, 'serial': format(parsed.serial_number, 'x'),
+            'issued_at': parsed.not_valid_before_utc.timestamp() if issued_at is None else issued_at,
+            'not_after': parsed.not_valid_after_utc.timestamp(), 'temporary': temporary, 'revoked_at': None}
+
+
+def record(pki, account, user, cert, now, temporary):
+    """Keep the record of a certificate issued to ``account`` (temporary ones are dropped a day after expiry)."""
+    kept = [r for r in pki.get('issued') or [] if not (r['temporary'] and r['not_after'] < now - 86400)]
+    pki['issued'] = kept + [_record(account, user, cert, now, temporary)]
+
+
+def issued(pki):
+    """Every record, those of long-lived certificates issued before records were kept included."""
+    records = list(pki.get('issued') or [])
+    known = set(r['serial'] for r in records)
+    for account, entry in sorted((pki.get('users') or {}).items()):
+        old = _record(account, entry['name'], entry['cert'], None, False)
+        if old['serial'] not in known:
+            records.append(old)
+    return records
+
+
+def revoke(pki, account, now):
+    """Revoke every certificate issued to ``account`` that has not expired; the next kubeconfig of the account is
+    a new one. Returns how many were revoked."""
+    records = issued(pki)
+    count = 0
+    for r in records:
+        if r['account'] == account and r['revoked_at'] is None and r['not_after'] > now:
+            r['revoked_at'] = now
+            count += 1
+    pki['issued'] = records
+    (pki.get('users') or {}).pop(account, None)
+    pki['crl'] = crl(pki, now)
+    pki['revision'] = pki.get('revision', 0) + 1
+    return count
+
+
+def crl(pki, now):
+    """The CA's certificate revocation list (PEM) of the revoked certificates that have not expired."""
+    ca = x509.load_pem_x509_certificate(pki['ca_cert'].encode())
+    ca_key = serialization.load_pem_private_key(pki['ca_key'].encode(), None)
+    builder = (x509.CertificateRevocationListBuilder().issuer_name(ca.subject)
+               .last_update(_utc(now - 300)).next_update(_utc(now + 10 * YEAR)))
+    for r in pki.get('issued') or []:
+        if r['revoked_at'] is not None and r['not_after'] > now:
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder().serial_number(int(r['serial'], 16))
+                .revocation_date(_utc(r['revoked_at'])).build())
+    return builder.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode()
+
+
 def b64(pem):
     return base64.b64encode(pem.encode()).decode()
 

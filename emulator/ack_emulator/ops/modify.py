@@ -8,6 +8,7 @@ from ..registry import op
 from .catalogue import CLUSTER_SPECS
 from .clusters import master_url
 from .common import body_dict, cluster_log, get_cluster, live_clusters
+from .maintenance import modify_policy, modify_window
 from .params import boolean, items, mapping, text, token_page
 from .validation import MAX_TAGS, check_name, check_tags, id_list, is_system_tag, prefixed
 
@@ -28,8 +29,6 @@ MODIFY_FIELDS = {
     'deletion_protection': (boolean, False),
     'instance_deletion_protection': (boolean, False),
     'resource_group_id': (_id_reader('rg-', 'a resource group ID'), False),
-    'maintenance_window': (mapping, False),
-    'operation_policy': (mapping, False),
     'timezone': (text, False),
     'control_plane_config': (mapping, True),
     'control_plane_endpoints_config': (mapping, True),
@@ -105,7 +104,7 @@ def _modify_spec(ctx, cluster, body, changes):
 
 MODIFY_RULES = {'cluster_name': _modify_name, 'api_server_eip': _modify_eip, 'api_server_eip_id': _modify_eip_id,
                 'vswitch_ids': _modify_vswitches, 'security_group_id': _modify_security_group,
-                'cluster_spec': _modify_spec}
+                'cluster_spec': _modify_spec, 'maintenance_window': modify_window, 'operation_policy': modify_policy}
 MODIFY_IGNORED = ('client_token', 'ClusterId')
 
 
