@@ -77,9 +77,10 @@ options:
     description:
       - How many times to retry a call that was throttled or met a server or connection error (at least 0).
       - Retries use exponential backoff with full jitter and honour C(x-acs-retry-after).
-      - Reads and writes that give the same result when repeated (ModifyCluster, ModifyClusterTags, DeleteCluster,
-        UpdateTemplate, DeleteTemplate, and CreateCluster with its client token) are retried. Other writes (scale
-        out, attach, install, upgrade) are sent once; when their answer is lost the module reads again and decides.
+      - Reads and writes that give the same result when repeated (ModifyCluster, ModifyClusterNodePool,
+        ModifyClusterTags, DeleteCluster, UpdateTemplate, DeleteTemplate, and CreateCluster with its client token)
+        are retried. Other writes (scale out, attach, install, upgrade, node pool creation) are sent once; when
+        their answer is lost the module reads again and decides.
     type: int
     default: 12
   api_retry_max_delay:
@@ -104,6 +105,12 @@ notes:
     The endpoint is O(endpoint), else E(ALIBABA_CLOUD_ACK_ENDPOINT), else C(https://cs.<region>.aliyuncs.com).
   - All modules of this collection belong to the action group C(alicloud.ack.ack), so credentials can be set once
     with C(module_defaults) and C(group/alicloud.ack.ack).
+  - >-
+    Debugging aid: when E(ALIBABA_CLOUD_ACK_RECORD) names a folder, every API request of the task and its answer
+    are written there, one file per task, in the YAML cassette format of vcrpy. They are scrubbed before they
+    reach the disk: no Authorization header, signature, nonce, security token, AccessKey ID or secret, account or
+    user id, password, token, kubeconfig certificate or key, or public IP address; placeholders such as
+    C(<password>) and C(<public-ip>) stand in their place (see the collection's README).
 requirements:
   - python >= 3.8
   - requests
@@ -148,6 +155,7 @@ options:
       - Name of the cluster, when O(cluster_id) is not given. It must name exactly one cluster.
       - A name that matches no cluster fails the task the same way, with C(cluster named '<name>' not found).
     type: str
+    aliases: [cluster_name]
 notes:
   - >-
     A cluster that does not exist: an explicit O(cluster_id) or O(name) that matches nothing fails the task with
@@ -207,7 +215,9 @@ options:
         description: Encrypt the disk.
         type: bool
       performance_level:
-        description: Performance level of an ESSD, for example V(PL1).
+        description:
+          - Performance level of an ESSD, for example V(PL1). Sent when a cluster is created; a scale-out does not
+            send it (ScaleOutCluster takes none) and warns.
         type: str
   worker_instance_charge_type:
     description:
@@ -218,6 +228,8 @@ options:
     description:
       - Subscription duration of the worker nodes, in O(worker_period_unit), with
         O(worker_instance_charge_type=PrePaid).
+      - A new cluster's workers (API reference 7.1) take V(1), V(2), V(3), V(6) or V(12) months, or 1 to 4 weeks;
+        a new sandboxed-container cluster's also 4 to 9, 24, 36, 48 or 60 months (7.1.5).
     type: int
   worker_period_unit:
     description:
@@ -230,7 +242,8 @@ options:
     type: bool
   worker_auto_renew_period:
     description:
-      - Auto-renewal period of the worker nodes.
+      - Auto-renewal period of the worker nodes, V(1), V(2), V(3), V(6) or V(12) months, or 1 to 3 weeks (checked
+        when a cluster is created).
     type: int
   key_pair:
     description:

@@ -23,6 +23,7 @@ except ImportError:
 
 from urllib.parse import quote, urlencode, urlsplit
 
+from ansible_collections.alicloud.ack.plugins.module_utils._recorder import record
 from ansible_collections.alicloud.ack.plugins.module_utils._signer import clean_query, sign_request
 
 DEFAULT_USER_AGENT = 'alicloud.ack-ansible-collection'
@@ -34,6 +35,7 @@ SAFE_METHODS = ('GET', 'HEAD')
 # after an ambiguous failure the executor reads again and decides (see _plan.Step.recheck).
 REPEATABLE = frozenset([
     'ModifyCluster',          # sets fields
+    'ModifyClusterNodePool',  # sets fields (a node pool's size too: desired_size, never a count to add)
     'ModifyClusterTags',      # replaces the whole tag set
     'DeleteCluster',          # a repeat meets `deleting` or ErrorClusterNotFound: the caller takes that as done
     'UpdateTemplate',         # replaces the template's fields
@@ -245,6 +247,7 @@ class AckClient(object):
                                             allow_redirects=False)
         except requests.exceptions.RequestException as exc:
             raise _Failure(*error_from_exception(operation, exc, self._secrets()))
+        record(self, method, url, headers, body_bytes, response)  # ALIBABA_CLOUD_ACK_RECORD: a scrubbed cassette
         text = response.content.decode('utf-8', 'replace')
         if response.status_code >= 300:
             error = error_from_response(operation, response.status_code, response.headers, text, self._secrets())
