@@ -26,6 +26,19 @@ def kubeconfig(emulator, cluster_id, private=False, minutes=None):
     return r.json
 
 
+def refusal(kube, path='/version'):
+    """The error of a new connection with this kubeconfig (TLS refusal, reset or closed port), or None when the API
+    server answers."""
+    fresh = requests.Session()
+    try:
+        fresh.get(kube.server + path, cert=(kube.cert, kube.key), verify=kube.ca, timeout=10)
+    except requests.exceptions.RequestException as e:
+        return str(e)
+    finally:
+        fresh.close()
+    return None
+
+
 def ack_nodes(emulator, cluster_id):
     r = emulator.signed('GET', '/clusters/%s/nodes' % cluster_id, query={'pageSize': 100},
                         action='DescribeClusterNodes')

@@ -7,7 +7,7 @@ import ssl
 import pytest
 import requests
 
-from kubetools import Kube, kubeconfig
+from kubetools import Kube, kubeconfig, refusal
 
 WINDOW = {'enable': True, 'maintenance_time': '2024-10-15T03:00:00+08:00', 'duration': '4h',
           'weekly_period': 'Monday,Thursday'}
@@ -129,18 +129,6 @@ def test_task_history_newest_first_with_paging(emulator):
 
 
 # -- revocation -----------------------------------------------------------------------------------------------------
-def refusal(kube):
-    """The error of a new TLS connection with this kubeconfig, or None when the API server answers."""
-    fresh = requests.Session()
-    try:
-        fresh.get(kube.server + '/version', cert=(kube.cert, kube.key), verify=kube.ca, timeout=10)
-    except requests.exceptions.RequestException as e:
-        return str(e)
-    finally:
-        fresh.close()
-    return None
-
-
 def test_revocation_refuses_every_kubeconfig_issued_before(emulator, tmp_path):
     cid, _ = emulator.create_cluster()
     lasting = Kube(kubeconfig(emulator, cid)['config'], str(tmp_path), 'lasting')

@@ -10,7 +10,7 @@ import requests
 from kubernetes import client as k8s
 from kubernetes import config as k8s_config
 
-from kubetools import NAMESPACES, Kube, ack_nodes, kubeconfig
+from kubetools import NAMESPACES, Kube, ack_nodes, kubeconfig, refusal
 
 NEXT_VERSION = {'1.28.9-aliyun.1': '1.30.1-aliyun.1'}
 
@@ -223,14 +223,7 @@ def test_pods_wait_for_nodes(emulator, tmp_path):
 # -- credentials ---------------------------------------------------------------------------------------------
 def refused(kube, path='/version'):
     """True when the API server does not answer this kubeconfig (TLS refusal, reset or closed port)."""
-    fresh = requests.Session()
-    try:
-        fresh.get(kube.server + path, cert=(kube.cert, kube.key), verify=kube.ca, timeout=10)
-    except requests.exceptions.RequestException:
-        return True
-    finally:
-        fresh.close()
-    return False
+    return refusal(kube, path) is not None
 
 
 def test_public_and_internal_kubeconfigs(emulator, tmp_path):
