@@ -2,7 +2,6 @@
 the section it quotes."""
 import json
 
-import pytest
 import yaml
 
 from conftest import MANAGED_BODY
@@ -227,9 +226,9 @@ def test_7_2_1_scale_out_data_disks_as_small_as_at_create(emulator):
 
 
 # -- serverless clusters' pods ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize('replicas', [2])
-def test_serverless_pods_run_on_a_virtual_node(emulator, tmp_path, replicas):
+def test_serverless_pods_run_on_a_virtual_node(emulator, tmp_path):
     """A serverless (Ask) cluster has no ECS nodes: its pods run on a virtual-kubelet node, with logs and metrics."""
+    replicas = 2
     cid, _ = emulator.create_cluster(**dict(ASK, name='ask-pods'))
     kube = Kube(kubeconfig(emulator, cid)['config'], str(tmp_path))
     nodes = kube.get('/api/v1/nodes')['items']
