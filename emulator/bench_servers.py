@@ -6,7 +6,9 @@
 
 STACK: ``stdlib`` (http.server: HTTP/1.1, keep-alive, TCP_NODELAY, one write per answer; fixed only), ``emulator``
 (ack_emulator.server, what ``python -m ack_emulator`` runs), or a WSGI server library measured as a candidate:
-``waitress``, ``cheroot``, ``gunicorn`` (gthread worker), each with 8 threads (installed apart: not requirements).
+``waitress`` (its default 4 application threads: it reads and writes in its main thread), ``cheroot`` and
+``gunicorn`` (gthread worker) with 8 threads, one per connection served at a time (installed apart: not
+requirements).
 """
 import http.server
 import json
@@ -73,7 +75,7 @@ def serve(stack, make_app):
         server.serve_forever()
     elif stack == 'waitress':
         import waitress
-        server = waitress.create_server(make_app(), host='127.0.0.1', port=0, threads=THREADS)
+        server = waitress.create_server(make_app(), host='127.0.0.1', port=0)
         print(server.effective_port, flush=True)
         server.run()
     elif stack == 'cheroot':

@@ -337,6 +337,7 @@ def main(argv=None):
     if set(candidates) - {'waitress', 'cheroot', 'gunicorn'}:
         p.error('--candidates: waitress, cheroot, gunicorn')
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # the servers and clients started are stopped too
     emulator = None
     url, pid = args.url, None
     tmp = tempfile.TemporaryDirectory(prefix='ack-bench-')
