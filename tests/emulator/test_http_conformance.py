@@ -2,9 +2,16 @@
 ``Expect: 100-continue``) signed and applied by a real operation, keep-alive, pipelining, large bodies, a client that
 stops mid-body, malformed request lines and headers past the limits."""
 import json
+import re
+import signal
 import socket
+import subprocess
+import sys
 
 import pytest
+from ack_emulator.client import SignedClient
+
+from conftest import DEMO_KEY_ID, DEMO_KEY_SECRET, EMULATOR_DIR
 
 MIB = 1024 * 1024
 
@@ -295,3 +302,26 @@ def test_headers_past_the_limits(emulator, connect, headers):
 @pytest.mark.parametrize('line', [b'No-Colon', b'Space : before-colon', b' folded: line'])
 def test_bad_header_line(emulator, connect, line):
     assert refused(connect(), b'GET /clusters HTTP/1.1\r\nHost: x\r\n%s\r\n\r\n' % line) == (400, b'bad header line\n')
+
+
+# -- the command line ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize('sig', [signal.SIGINT, signal.SIGTERM])
+def test_command_line_port_0_request_log_and_clean_stop(tmp_path, sig):
+    proc = subprocess.Popen([sys.executable, '-m', 'ack_emulator', '--port', '0', '--log-requests',
+                             '--state-file', str(tmp_path / 'state.db')], cwd=str(EMULATOR_DIR),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline()
+        match = re.match(r'ack-emulator listening on http://127\.0\.0\.1:(\d+) \(time scale 1, state .*state\.db\)$',
+                         first.strip())
+        assert match, first
+        client = SignedClient('http://127.0.0.1:' + match.group(1), DEMO_KEY_ID, DEMO_KEY_SECRET, scheme='v3')
+        answer = client.call('GET', '/api/v1/clusters', {'page_size': 5}, action='DescribeClustersV1')
+        assert answer.status == 200 and answer.json['clusters'] == []
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert out.strip() == 'ack-emulator stopped'
+    assert '"GET /api/v1/clusters?page_size=5 HTTP/1.1" 200' in err
