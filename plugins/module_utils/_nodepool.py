@@ -19,7 +19,6 @@ from ansible_collections.alicloud.ack.plugins.module_utils._common import (
     parse_version,
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
-from ansible_collections.alicloud.ack.plugins.module_utils._kube import pool_node_versions
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
     check_id,
@@ -138,8 +137,8 @@ def pool_state(pool):
 
 
 def pool_version(pool):
-    """The Kubernetes version of the pool's nodes as the pool answer tells it: its kubelet node component's, None
-    when it shows none (then the nodes tell, through the Kubernetes API: NodePoolPlanner.version_of)."""
+    """The Kubernetes version of the pool's nodes: its kubelet node component's (the SDK's place for it), None
+    when the pool shows none."""
     for component in (pool or {}).get('node_components') or []:
         if component.get('name') == 'kubelet' and component.get('version'):
             return component['version']
@@ -501,7 +500,7 @@ class NodePoolPlanner(object):
             changed.pop('desired_size', None)
             if p['desired_size'] != left:
                 changed['desired_size'] = p['desired_size']
-        upgrade, version = self.upgrade_to(cluster_id, pool)
+        upgrade, version = self.upgrade_to(pool)
         steps = []
         if removing:
             steps.append(self.remove_step(cluster_id, npid, removing))
@@ -545,26 +544,16 @@ class NodePoolPlanner(object):
                 removing.append(node)
         return removing, nodes
 
-    def version_of(self, cluster_id, pool):
-        """The pool's Kubernetes version: the pool answer's, else its nodes' (the oldest, through the Kubernetes
-        API); None for a pool without nodes."""
-        if pool_version(pool):
-            return pool_version(pool)
-        if not (pool.get('status') or {}).get('total_nodes'):
-            return None
-        versions = [v for v in pool_node_versions(self.client, cluster_id, pool_id_of(pool), self.ack.hide) if v]
-        return min(versions, key=lambda v: parse_version(v) or (0,)) if versions else None
-
-    def upgrade_to(self, cluster_id, pool):
+    def upgrade_to(self, pool):
         """(the version to upgrade the pool to, or None; the pool's version)."""
         wanted = self.params['kubernetes_version']
         if not wanted:
             return None, None
-        have = self.version_of(cluster_id, pool)
+        have = pool_version(pool)
         if have is None:
-            self.ack.warn('node pool %s has no nodes to tell its Kubernetes version: kubernetes_version is not '
-                          'applied' % pool_id_of(pool))
-        return (wanted if have not in (None, wanted) else None), have
+            raise AckModuleError('kubernetes_version: node pool %s does not tell its Kubernetes version (no kubelet '
+                                 'among its node_components), so it cannot be compared' % pool_id_of(pool))
+        return (wanted if have != wanted else None), have
 
     def check_upgrade(self, cluster, pool, version, have):
         control = cluster.get('current_version')
@@ -627,8 +616,7 @@ class NodePoolPlanner(object):
         def recheck():
             # UpgradeClusterNodepool has no idempotency token: the pool upgrading, or at the version, took it
             pool = describe_pool(self.client, cluster_id, npid)
-            taken = pool is not None and (pool_state(pool) == 'upgrading' or
-                                          self.version_of(cluster_id, pool) == version)
+            taken = pool is not None and (pool_state(pool) == 'upgrading' or pool_version(pool) == version)
             return dict(rechecked=True) if taken else None
 
         return Step('UpgradeClusterNodepool %s to %s' % (npid, version), lambda: self.client.call(

@@ -170,6 +170,8 @@ options:
     description:
       - Kubernetes version of the pool's nodes, such as V(1.30.1-aliyun.1). A pool at another version is upgraded
         to it, never past the control plane's version and never down. A new pool runs its cluster's version.
+      - The pool's version is the C(kubelet) entry of its C(node_components); a pool that shows none fails the
+        task.
     type: str
   rolling_policy:
     description:

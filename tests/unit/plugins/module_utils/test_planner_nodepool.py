@@ -312,7 +312,7 @@ def test_a_lost_modify_answer_is_read_again():
 
 
 def with_kubelet(version):
-    """The captured pool, its kubelet node component at version (how a pool answer may tell its version)."""
+    """The captured pool, its kubelet node component (the pool's Kubernetes version) at version."""
     found = answer('DescribeClusterNodePoolDetail')
     found['node_components'] = [{'name': 'kubelet', 'version': version}]
     return found
@@ -351,6 +351,15 @@ def test_an_upgrade_past_the_control_plane_or_down_is_refused(have, wanted, mess
 
 
 def test_a_pool_at_the_version_is_not_upgraded():
-    client = client_with(with_kubelet('1.28.9-aliyun.1'))
-    ack, plan = planned(client, nodepool_id=NPID, kubernetes_version='1.28.9-aliyun.1')
+    client = client_with()
+    version = POOL['node_components'][0]['version']
+    ack, plan = planned(client, nodepool_id=NPID, kubernetes_version=version)
     assert plan.steps == [] and client.operations() == ['DescribeClusterNodePoolDetail']
+
+
+def test_a_pool_that_does_not_tell_its_version_cannot_be_compared():
+    client = client_with(dict(POOL, node_components=[]))
+    with pytest.raises(AckModuleError) as info:
+        planned(client, nodepool_id=NPID, kubernetes_version='1.30.1-aliyun.1')
+    assert info.value.msg == ('kubernetes_version: node pool %s does not tell its Kubernetes version (no kubelet '
+                              'among its node_components), so it cannot be compared' % NPID)
