@@ -41,7 +41,7 @@ SECRET_FIELDS = dict(
     privatekey='key_data',
 )
 ACCOUNT_FIELDS = ('ownerid', 'userid', 'accountid', 'uid', 'aliuid', 'parentuid', 'resourceownerid', 'calleruid',
-                  'ownerAccount'.lower())
+                  'owneraccount')
 ADDRESS_WORDS = ('ip', 'ips', 'eip', 'address', 'addresses', 'endpoint', 'host', 'server', 'url')
 
 PEM = re.compile(r'-----BEGIN [A-Z0-9 ]+-----.*?-----END [A-Z0-9 ]+-----', re.S)

@@ -49,6 +49,7 @@ TASKS = [
     ('ack_cluster', dict(cluster_id='@CID', state='absent'), {}),
 ]
 SLOW = ('ack_cluster', 'ack_nodes')
+SHOW = '{{ [%s] | map(attribute="changed") | list | to_json }}'
 
 
 def resolve(value, cid, keep):
@@ -66,12 +67,12 @@ def playbook(record):
         tasks.append(task)
         if number == 0:
             tasks.append({'name': 'The cluster', 'ansible.builtin.set_fact': {'cid': '{{ r00.cluster.cluster_id }}'}})
+    registered = ', '.join('r%02d' % n for n in range(len(TASKS)))
     tasks += [
         {'name': 'Keep the attach script, as a user would', 'no_log': True,
-         'ansible.builtin.copy': {'content': '{{ r09.attach_script }}', 'dest': '{{ keep }}/attach.sh', 'mode': '0600'}},
-        {'name': 'What each task decided', 'ansible.builtin.debug': {
-            'msg': MARK + '{{ [%s] | map(attribute="changed") | list | to_json }}'
-                   % ', '.join('r%02d' % n for n in range(len(TASKS)))}},
+         'ansible.builtin.copy': {'content': '{{ r09.attach_script }}', 'dest': '{{ keep }}/attach.sh',
+                                  'mode': '0600'}},
+        {'name': 'What each task decided', 'ansible.builtin.debug': {'msg': MARK + SHOW % registered}},
     ]
     play = {'name': 'Every secret, recorded at -vvv', 'hosts': 'localhost', 'connection': 'local',
             'gather_facts': False, 'vars': {'ansible_python_interpreter': sys.executable},

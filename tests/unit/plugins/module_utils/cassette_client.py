@@ -94,7 +94,8 @@ class RecordedFailure(Failure):
 
     def error(self, method):
         error = error_from_response(self.operation, self.item.status, self.item.headers, self.item.text)
-        error.maybe_applied = AckClient._ambiguous(error, False) and method not in SAFE_METHODS  # pylint: disable=protected-access
+        ambiguous = AckClient._ambiguous(error, False)  # pylint: disable=protected-access
+        error.maybe_applied = ambiguous and method not in SAFE_METHODS
         return error
 
 

@@ -9,7 +9,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
-import json
 import os
 import stat
 
@@ -33,8 +32,8 @@ KEY_DATA = base64.b64encode(PEM.encode()).decode()
 KUBECONFIG = ('apiVersion: v1\nclusters:\n- cluster:\n    server: https://47.96.10.20:6443\n'
               '    certificate-authority-data: %s\nusers:\n- name: u\n  user:\n    client-key-data: %s\n'
               % (KEY_DATA, KEY_DATA))
-SECRETS = [KEY_ID, SECRET, TOKEN, PASSWORD, ATTACH_TOKEN, ACCOUNT, KEY_DATA, 'MHcCAQEEIRecorderTestKeyBody', '47.96.10.20',
-           '8.8.4.4']
+SECRETS = [KEY_ID, SECRET, TOKEN, PASSWORD, ATTACH_TOKEN, ACCOUNT, KEY_DATA, 'MHcCAQEEIRecorderTestKeyBody',
+           '47.96.10.20', '8.8.4.4']
 
 
 def app(request):
@@ -82,7 +81,8 @@ def test_one_cassette_per_client_readable_by_vcrpy_without_any_secret(recorded):
     assert detail.answer['ip_address'] == [PLACEHOLDERS['public_ip'], '10.0.0.7']  # private addresses are kept
     assert detail.answer['ram_role'] == 'acs:ram::<account-id>:role/aliyuncsdefaultrole'
     assert 'server: https://<public-ip>:6443' in kube.answer['config'] and '<pem-base64>' in kube.answer['config']
-    assert kube.query == {'PrivateIpAddress': 'false'} and kube.headers == {'Content-Type': 'application/json', 'x-acs-request-id': 'R-1'}
+    assert kube.query == {'PrivateIpAddress': 'false'}
+    assert kube.headers == {'Content-Type': 'application/json', 'x-acs-request-id': 'R-1'}
     assert attach.body['password'] == '<password>' and attach.status == 400
     assert attach.answer['message'] == 'password <password> refused'  # learnt from the request
     assert '--openapi-token <attach-token> --ack' in script.answer

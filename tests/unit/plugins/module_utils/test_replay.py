@@ -44,6 +44,8 @@ NEW = dict(name='replay', cluster_type='ManagedKubernetes', kubernetes_version='
            vswitch_ids=['vsw-test0001'], container_cidr='172.20.0.0/16', service_cidr='172.21.0.0/20', num_of_nodes=2,
            worker_instance_types=['ecs.g7.xlarge'], worker_system_disk_category='cloud_essd',
            worker_system_disk_size=120, key_pair='web-key', snat_entry=True, wait=False)
+NEXT = '1.30.1-aliyun.1'  # the version the paused upgrade of the fixtures goes to
+REMOVE_CSI = {'name': 'csi-plugin', 'state': 'absent'}
 SERVERLESS = dict(name='replay', cluster_type='Ask', vpc_id='vpc-test0001', vswitch_ids=['vsw-test0001'],
                   zone_id='cn-hangzhou-i', private_zone=False, wait=False)
 
@@ -118,8 +120,7 @@ SCENARIOS = {
     'CancelClusterUpgrade': ('ack_upgrade', lambda a: dict(cluster_id=CID, state='canceled', wait=False),
                              {'GetUpgradeStatus': 'GetUpgradeStatus.running'}, lambda r, a: r['changed'],
                              'CancelClusterUpgrade'),
-    'ResumeUpgradeCluster': ('ack_upgrade', lambda a: dict(cluster_id=CID, state='upgraded', version='1.30.1-aliyun.1',
-                                                                 wait=False),
+    'ResumeUpgradeCluster': ('ack_upgrade', lambda a: dict(cluster_id=CID, state='upgraded', version=NEXT, wait=False),
                              {'GetUpgradeStatus': 'GetUpgradeStatus.pause'}, lambda r, a: r['changed'],
                              'ResumeUpgradeCluster'),
     'CreateTemplate': ('ack_template', lambda a: dict(name='replay', template=TEMPLATE['template']),
@@ -140,14 +141,12 @@ SCENARIOS = {
                                      'DescribeClusterAddonsVersion'),
     'DescribeClusterAddonUpgradeStatus': ('ack_addon_info', lambda a: dict(cluster_id=CID, names=['csi-plugin']), {},
                                           lambda r, a: not r.get('failed'), None),
-    'UnInstallClusterAddons': ('ack_addon', lambda a: dict(cluster_id=CID, addons=[{'name': 'csi-plugin',
-                                                                                     'state': 'absent'}],
-                                                           wait=False), {},
+    'UnInstallClusterAddons': ('ack_addon', lambda a: dict(cluster_id=CID, addons=[REMOVE_CSI], wait=False), {},
                                lambda r, a: r['changed'], 'UnInstallClusterAddons'),
 }
 # sections whose operation has another scenario than the operation's first one
-SECTION_SCENARIOS = {'7.1.3': ['CreateCluster.serverless'], '7.6': ['DescribeClusterDetail',
-                                                                     'DescribeClusterDetail.info']}
+SECTION_SCENARIOS = {'7.1.3': ['CreateCluster.serverless'],
+                     '7.6': ['DescribeClusterDetail', 'DescribeClusterDetail.info']}
 # answers every scenario may read besides the one under test (the emulator's, captured)
 BASE = [('DescribeClusterDetail', 'DescribeClusterDetail.running'), ('DescribeClustersV1', 'DescribeClustersV1'),
         ('DescribeTaskInfo', 'DescribeTaskInfo.success'), ('DescribeClusterNodes', 'DescribeClusterNodes'),
@@ -222,9 +221,9 @@ def test_every_section_with_a_sample_answer_has_a_cassette_and_every_json_block_
         used = entry['json_samples'] - len(entry['skipped'])
         assert used + len(entry['skipped']) == entry['json_samples']
         assert bool(entry['cassette']) == (used > 0), entry
-        lines.append('%-6s %-36s %-34s %s' % (entry['section'], entry['operation'] or '-',
-                                               '%d (%d / %d)' % (entry['json_samples'], used, len(entry['skipped'])),
-                                               ', '.join(replays) or '; '.join(sorted(set(entry['skipped'])))))
+        counts = '%d (%d / %d)' % (entry['json_samples'], used, len(entry['skipped']))
+        why = ', '.join(replays) or '; '.join(sorted(set(entry['skipped'])))
+        lines.append('%-6s %-36s %-34s %s' % (entry['section'], entry['operation'] or '-', counts, why))
     with capsys.disabled():
         print('\nreference samples per section:\n' + '\n'.join(lines))
     # every operation section of the reference (7 to 11) gives a cassette, each replayed
