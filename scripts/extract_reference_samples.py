@@ -254,7 +254,7 @@ def write(index, cassettes, recorder, out):
                                     json.dumps(answer, ensure_ascii=False))
         metadata = dict(source=SOURCE, section=entry['section'], title=entry['title'],
                         operation=sample['operation'], repairs=sample['repairs'])
-        head = recorder.cassette_head('The API reference\'s sample of section %s (%s), extracted by '
+        head = recorder.cassette_head('The API reference\'s sample of section %s (%s),\nextracted by '
                                       'scripts/extract_reference_samples.py: do not edit.'
                                       % (entry['section'], entry['title']), metadata)
         with open(os.path.join(out, name), 'w') as f:

@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 ENV = 'ALIBABA_CLOUD_ACK_RECORD'
 FORMAT_VERSION = 1  # vcrpy's cassette format
+WIDTH = 150  # longest line of a cassette (yamllint's limit is 160)
 PLACEHOLDERS = dict(
     access_key_id='<access-key-id>', access_key_secret='<access-key-secret>', security_token='<security-token>',
     password='<password>', token='<token>', secret='<secret>', key_data='<key-data>', pem='<pem>',
@@ -171,49 +172,61 @@ def interaction(scrubber, method, url, headers, body, status, reason, answer_hea
 
 # ---- writing the YAML (a fixed shape: every string double-quoted, so any text round-trips) ------------------
 
-def quote(text):
-    """A YAML double-quoted scalar holding text exactly (printable ASCII kept, everything else escaped)."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if char in '"\\':
-            out.append('\\' + char)
-        elif 0x20 <= code < 0x7f:
-            out.append(char)
-        elif code <= 0xff:
-            out.append('\\x%02x' % code)
-        elif code <= 0xffff:
-            out.append('\\u%04x' % code)
-        else:
-            out.append('\\U%08x' % code)
-    return '"%s"' % ''.join(out)
+def _escaped(char):
+    code = ord(char)
+    if char in '"\\':
+        return '\\' + char
+    if 0x20 <= code < 0x7f:
+        return char
+    if code <= 0xff:
+        return '\\x%02x' % code
+    return '\\u%04x' % code if code <= 0xffff else '\\U%08x' % code
 
 
-def _scalar(value):
+def quote(text, indent=0, start=0, width=WIDTH):
+    """A YAML double-quoted scalar holding text exactly: printable ASCII kept, everything else escaped. Past
+    `width` columns (it starts at column `start`) it goes on over lines ending in an escaped line break, each next
+    one `indent` + 2 deep, a space that starts such a line escaped (YAML would drop it)."""
+    lines, line, column = [], '"', start
+    for piece in (_escaped(c) for c in text):
+        if column + len(line) + len(piece) >= width and line.strip():
+            lines.append(line + '\\')
+            line, column = ' ' * (indent + 2), 0
+            piece = '\\ ' if piece == ' ' else piece
+        line += piece
+    return '\n'.join(lines + [line + '"'])
+
+
+def _scalar(value, indent=0, start=0):
     if value is None:
         return 'null'
     if isinstance(value, bool):
         return 'true' if value else 'false'
     if isinstance(value, (int, float)):
         return repr(value)
-    return quote(str(value))
+    return quote(str(value), indent, start)
+
+
+def _key(key):
+    return key if re.match(r'^[A-Za-z][\w.-]*$', key) else quote(key)
 
 
 def to_yaml(value, indent=0):
-    """Block-style YAML lines of a value made of dicts, lists and scalars (a list item's mapping starts on the
-    dash line, as yaml.dump writes it)."""
+    """Block-style YAML lines of a value made of dicts, lists and scalars, indented as yamllint wants it (a list
+    two deeper than its key; a list item's mapping starts on the dash line)."""
     pad = ' ' * indent
     lines = []
     if isinstance(value, dict):
         for key in sorted(value):
             item = value[key]
             if isinstance(item, (dict, list)) and item:
-                lines.append('%s%s:' % (pad, quote(key) if not re.match(r'^[A-Za-z][\w.-]*$', key) else key))
-                lines.extend(to_yaml(item, indent + 2 if isinstance(item, dict) else indent))
+                lines.append('%s%s:' % (pad, _key(key)))
+                lines.extend(to_yaml(item, indent + 2))
+            elif isinstance(item, (dict, list)):
+                lines.append('%s%s: %s' % (pad, _key(key), '{}' if isinstance(item, dict) else '[]'))
             else:
-                empty = {} if isinstance(item, dict) else [] if isinstance(item, list) else None
-                shown = ('{}' if empty == {} else '[]') if empty is not None else _scalar(item)
-                lines.append('%s%s: %s' % (pad, key if re.match(r'^[A-Za-z][\w.-]*$', key) else quote(key), shown))
+                head = '%s%s: ' % (pad, _key(key))
+                lines.append(head + _scalar(item, indent, len(head)))
     elif isinstance(value, list):
         for item in value:
             if isinstance(item, dict) and item:
@@ -223,9 +236,9 @@ def to_yaml(value, indent=0):
             elif isinstance(item, (dict, list)):
                 lines.append('%s- %s' % (pad, '{}' if isinstance(item, dict) else '[]'))
             else:
-                lines.append('%s- %s' % (pad, _scalar(item)))
+                lines.append('%s- %s' % (pad, _scalar(item, indent + 2, indent + 2)))
     else:
-        lines.append(pad + _scalar(value))
+        lines.append(pad + _scalar(value, indent, indent))
     return lines
 
 
@@ -238,7 +251,7 @@ def cassette_head(comment, metadata=None):
 
 
 def interaction_yaml(item):
-    return '\n'.join(to_yaml([item])) + '\n'
+    return '\n'.join(to_yaml([item], 2)) + '\n'
 
 
 # ---- the client's hook ------------------------------------------------------------------------------------------

@@ -133,3 +133,10 @@ def test_fields_are_scrubbed_by_name_and_numbers_keep_their_type():
     assert data == {'login_password': '<password>', 'uid': 1234567890123456, 'public_ip': '<public-ip>',
                     'security_token': '<token>', 'tags': [{'key': 'password', 'value': 'kept'}]}
     assert yaml.safe_load(quote('é "\\" \U0001F600\t')) == 'é "\\" \U0001F600\t'
+
+
+def test_a_long_string_is_wrapped_within_the_line_limit_and_reads_back_exactly():
+    text = ''.join('word%d  \t "quoted" \\ é\n   ' % i for i in range(200))
+    quoted = quote(text, indent=6, start=16)
+    assert max(len(line) for line in ('x' * 16 + quoted).splitlines()) <= 150
+    assert yaml.safe_load('key: ' + quoted)['key'] == text
