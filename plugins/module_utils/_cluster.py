@@ -17,6 +17,12 @@ from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import (
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._common import after_task, clean
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
+from ansible_collections.alicloud.ack.plugins.module_utils._maintenance import (
+    ARGSPEC as SCHEDULE_ARGSPEC,
+    Schedule,
+    check as check_schedule,
+    wanted_view,
+)
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
     check_length,
@@ -150,6 +156,7 @@ ARGSPEC = dict(
 )
 ARGSPEC.update(CREATE_ONLY)
 ARGSPEC.update(MODIFIABLE)
+ARGSPEC.update(SCHEDULE_ARGSPEC)  # maintenance_window, auto_upgrade (_maintenance.py)
 
 
 def user_set(options):
@@ -180,6 +187,7 @@ class ClusterPlanner(object):
 
     def plan(self):
         check_tags('tags', self.params['tags'])
+        check_schedule(self.params)
         current = self.ref.find()
         if self.params['state'] == 'absent':
             return self.plan_absent(current)
@@ -259,8 +267,10 @@ class ClusterPlanner(object):
         steps = [Step('CreateCluster', create, until=self.settled(cluster_id))]
         after = self.create_view()
         later = user_set(dict((k, self.params[k]) for k in AFTER_CREATE))
-        if later:
+        scheduled = wanted_view(self.params)  # the maintenance window and automatic upgrades, set once it runs
+        if later or scheduled:
             after.update(later)
+            after.update(scheduled)
             steps.append(self.modify_step(cluster_id, lambda: self.follow_up(created['cluster_id'], later)))
         return Plan('cluster', None, {}, after, steps, finish=self.read(cluster_id))
 
@@ -270,6 +280,7 @@ class ClusterPlanner(object):
         fields = dict((k, v) for k, v in later.items() if cluster.get(k) != v)
         if fields.get('ingress_loadbalancer_id') and self.params['ingress_domain_rebinding'] is not None:
             fields['ingress_domain_rebinding'] = self.params['ingress_domain_rebinding']
+        fields.update(Schedule(self.ack, cluster).body)
         return fields
 
     def plan_update(self, current):
@@ -281,6 +292,10 @@ class ClusterPlanner(object):
         after.update(changes)
         steps = []
         modify = dict((k, v) for k, v in changes.items() if k in MODIFIABLE)
+        schedule = Schedule(self.ack, current)  # the maintenance window and automatic upgrades
+        before.update(schedule.before)
+        after.update(schedule.after)
+        modify.update(schedule.body)
         if modify:
             if 'ingress_loadbalancer_id' in modify and self.params['ingress_domain_rebinding'] is not None:
                 modify['ingress_domain_rebinding'] = self.params['ingress_domain_rebinding']

@@ -11,8 +11,9 @@ import re
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import ClusterRef, find_clusters
 from ansible_collections.alicloud.ack.plugins.module_utils._common import read_kubeconfig
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
+from ansible_collections.alicloud.ack.plugins.module_utils._history import kubeconfig_states, recent_tasks
 
-GATHER = ['resources', 'logs', 'tags', 'quota', 'external_agent', 'kubeconfig']
+GATHER = ['resources', 'logs', 'tags', 'quota', 'external_agent', 'kubeconfig', 'kubeconfig_states', 'tasks']
 # The detail already has `tags` ([{key, value}]); ListTagResources answers go beside it.
 GATHERED_KEYS = dict(tags='tag_resources')
 # Credential values in a kubeconfig or an agent manifest: `client-key-data: ...`, `token: ...`, TOKEN env values.
@@ -47,6 +48,10 @@ def _per_cluster(client, cluster_id, what, params):
                  'resource_ids': json.dumps([cluster_id], separators=(',', ':'))}
         answer = client.call('ListTagResources', 'GET', '/tags', query=query) or {}
         return (answer.get('tag_resources') or {}).get('tag_resource') or []
+    if what == 'kubeconfig_states':
+        return kubeconfig_states(client, cluster_id)
+    if what == 'tasks':
+        return recent_tasks(client, cluster_id)
     if what == 'external_agent':
         return client.call('DescribeExternalAgent', 'GET', '/k8s/{}/external/agent/deployment', cluster_id,
                            query={'PrivateIpAddress': 'true' if params['kubeconfig_private'] else None})

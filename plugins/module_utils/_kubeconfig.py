@@ -22,10 +22,11 @@ from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import R
 from ansible_collections.alicloud.ack.plugins.module_utils._common import read_kubeconfig
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
+from ansible_collections.alicloud.ack.plugins.module_utils._revoke import ARGSPEC as REVOKE_ARGSPEC, RevokePlanner
 
 ARGSPEC = dict(REF_ARGSPEC)
 ARGSPEC.update(
-    state=dict(type='str', choices=['present', 'absent'], default='present'),
+    state=dict(type='str', choices=['present', 'absent', 'revoked'], default='present'),
     path=dict(type='path', default='~/.kube/config'),
     merge=dict(type='bool', default=True),
     context_name=dict(type='str'),
@@ -33,6 +34,7 @@ ARGSPEC.update(
     private_ip_address=dict(type='bool', default=False),
     temporary_duration_minutes=dict(type='int'),
 )
+ARGSPEC.update(REVOKE_ARGSPEC)  # state=revoked: confirm_revoke, revoked_before (_revoke.py)
 SECRET_KEYS = ('client-key-data', 'client-certificate-data', 'token', 'password', 'certificate-authority-data')
 SECTIONS = ('clusters', 'contexts', 'users')
 
@@ -137,6 +139,8 @@ class KubeconfigPlanner(object):
         self.ref = ClusterRef(ack)
 
     def plan(self):
+        if self.params['state'] == 'revoked':
+            return RevokePlanner(self.ack, self.ref).plan()
         if self.params['state'] == 'absent':
             return self.plan_absent()
         return self.plan_present()

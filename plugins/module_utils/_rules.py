@@ -9,7 +9,9 @@ with one line naming the option.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import datetime
 import ipaddress
+import json
 import re
 
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
@@ -78,7 +80,8 @@ def check_name(option, value):
 
 
 def check_tags(option, tags):
-    """At most 20 tags; keys 1 to 128 characters, values up to 128; no reserved key prefix."""
+    """At most 20 tags; keys 1 to 128 characters, values 1 to 128 (7.11: a tag's value is required); no reserved
+    key prefix."""
     if not tags:
         return
     if len(tags) > MAX_TAGS:
@@ -88,6 +91,8 @@ def check_tags(option, tags):
         if not key or len(key) > 128 or len(value) > 128:
             raise AckModuleError('%s: tag keys must be 1 to 128 characters and values at most 128 (%r)'
                                  % (option, key[:40]))
+        if not value:
+            raise AckModuleError('%s: tag %r has no value; the API requires one' % (option, key))
         if key.lower().startswith(RESERVED_TAG_PREFIXES):
             raise AckModuleError('%s: tag key %r may not start with %s' % (
                 option, key, ', '.join(RESERVED_TAG_PREFIXES)))
@@ -114,18 +119,24 @@ def check_range(option, value, low, high, unit=''):
         raise AckModuleError('%s must be %s to %s%s, got %s' % (option, low, high, unit, value))
 
 
+# Subscription periods (reference 7.1.1 to 7.1.5): by unit, for <prefix>_period and for <prefix>_auto_renew_period.
+# 7.1.5 (the workers of a sandboxed-container cluster) documents Week, and longer months (SANDBOX_MONTHS).
 PERIODS = dict(Month=(1, 2, 3, 6, 12), Week=(1, 2, 3, 4))
+RENEW_PERIODS = dict(Month=(1, 2, 3, 6, 12), Week=(1, 2, 3))
+SANDBOX_MONTHS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60)
 
 
-def check_period(params, prefix):
-    """<prefix>_period and _auto_renew_period: required with PrePaid, and one of the unit's values."""
+def check_period(params, prefix, months=None):
+    """<prefix>_period and _auto_renew_period: required with PrePaid, and one of the unit's values (months: the
+    kind's own Month periods)."""
     get = params.get
     if get('%s_instance_charge_type' % prefix) != 'PrePaid':
         return
     unit = get('%s_period_unit' % prefix) or 'Month'
-    allowed = PERIODS.get(unit, ())
     renew = bool(get('%s_auto_renew' % prefix))
-    for name, needed in (('%s_period' % prefix, True), ('%s_auto_renew_period' % prefix, renew)):
+    periods = months if unit == 'Month' and months else PERIODS.get(unit, ())
+    for name, needed, allowed in (('%s_period' % prefix, True, periods),
+                                  ('%s_auto_renew_period' % prefix, renew, RENEW_PERIODS.get(unit, ()))):
         value = get(name)
         if value is None and needed:
             raise AckModuleError('%s is required when %s_instance_charge_type is PrePaid' % (name, prefix))
@@ -160,3 +171,119 @@ def refuse_options(params, names, what):
     given = [n for n in names if params.get(n) not in (None, [], {})]
     if given:
         raise AckModuleError('%s do%s not apply to %s' % (', '.join(given), 'es' if len(given) == 1 else '', what))
+
+
+def config_text(name, config):
+    """An add-on's config given as a dict or a JSON string, as the JSON text the API takes (InstallClusterAddons,
+    CreateCluster's addons: config is a string); None when not given."""
+    if config is None or config == '':
+        return None
+    if isinstance(config, dict):
+        return json.dumps(config, sort_keys=True, separators=(',', ':'))
+    if isinstance(config, str):
+        try:
+            if isinstance(json.loads(config), dict):
+                return config
+        except ValueError:
+            pass
+    raise AckModuleError('the config of add-on %s must be a dict or a JSON object in a string' % name)
+
+
+def data_disks(disks, fields=None):
+    """Data disks as the SDK's data disk models send them: size and encrypted as text (encrypted "true" or
+    "false"), unset fields left out; fields: those the operation takes (None: every one)."""
+    out = []
+    for disk in disks:
+        item = {}
+        for key, value in disk.items():
+            if value is None or fields is not None and key not in fields:
+                continue
+            item[key] = ('true' if value else 'false') if isinstance(value, bool) else str(value) if key == 'size' \
+                else value
+        out.append(item)
+    return out
+
+
+# The maintenance window (ModifyCluster maintenance_window: the SDK's MaintenanceWindow, ACK's documentation): its
+# start in RFC 3339 (a date-time, or a time of day with its offset), 1 to 24 hours, weekdays, an RFC 5545 weekly rule.
+WEEKDAYS = ('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday')
+RFC3339_RE = re.compile(r'^(?:(\d{4})-(\d{2})-(\d{2})[Tt])?(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?([Zz]|[+-]\d{2}:\d{2})$')
+HOURS_RE = re.compile(r'^(\d{1,2})h?$')
+RRULE_PARTS = ('FREQ', 'INTERVAL', 'BYSECOND', 'BYMINUTE', 'BYHOUR', 'BYDAY', 'BYMONTHDAY', 'BYYEARDAY', 'BYWEEKNO',
+               'BYMONTH', 'BYSETPOS', 'WKST')
+RRULE_DAYS = ('MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU')
+
+
+def rfc3339(option, value):
+    """RFC 3339 text as something to compare: the instant (an aware datetime) of a date-time, the time of day in
+    UTC (a time) of a time with its offset."""
+    match = RFC3339_RE.match(value) if isinstance(value, str) else None
+    if match:
+        year, month, day, hour, minute, second, offset = match.groups()
+        try:
+            zone = datetime.timezone.utc
+            if offset.upper() != 'Z':
+                delta = datetime.timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
+                zone = datetime.timezone(-delta if offset[0] == '-' else delta)
+            when = datetime.datetime(int(year or 2000), int(month or 1), int(day or 1), int(hour), int(minute),
+                                     int(second), tzinfo=zone)
+            return when if year else when.astimezone(datetime.timezone.utc).time()
+        except ValueError:
+            pass
+    raise AckModuleError('%s must be an RFC 3339 time such as 2024-10-15T03:00:00+08:00 (or 03:00:00Z), got %r'
+                         % (option, value))
+
+
+def hours(option, value):
+    """A duration of 1 to 24 hours, written N or Nh, as the API writes it (Nh)."""
+    match = HOURS_RE.match(str(value).strip())
+    if not match or not 1 <= int(match.group(1)) <= 24:
+        raise AckModuleError('%s must be 1 to 24 hours (such as 3h), got %r' % (option, value))
+    return '%sh' % int(match.group(1))
+
+
+def weekdays(option, days):
+    """Weekday names (any case), each once, in the week's order."""
+    names = dict((d.lower(), d) for d in WEEKDAYS)
+    given = [str(d).strip().lower() for d in days]
+    odd = [d for d in given if d not in names]
+    if odd or not given or len(set(given)) != len(given):
+        raise AckModuleError('%s must name weekdays (%s), each once, got %s' % (option, ', '.join(WEEKDAYS),
+                                                                                ', '.join(map(str, days)) or 'none'))
+    return [d for d in WEEKDAYS if d.lower() in given]
+
+
+def recurrence(option, value):
+    """An RFC 5545 recurrence rule the API takes: FREQ=WEEKLY, without COUNT or UNTIL."""
+    parts = {}
+    for item in value.split(';'):
+        name, _sep, part = item.partition('=')
+        name = name.strip().upper()
+        if name in ('COUNT', 'UNTIL'):
+            raise AckModuleError('%s: COUNT and UNTIL are not supported, got %r' % (option, value))
+        if name not in RRULE_PARTS or not part.strip() or name in parts:
+            raise AckModuleError('%s must be an RFC 5545 rule such as FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH, got %r'
+                                 % (option, value))
+        parts[name] = part.strip().upper()
+    days = parts.get('BYDAY', 'MO').split(',') + [parts.get('WKST', 'MO')]
+    interval = parts.get('INTERVAL', '1')
+    if parts.get('FREQ') != 'WEEKLY' or any(d not in RRULE_DAYS for d in days) or not interval.isdigit() \
+            or int(interval) < 1:
+        raise AckModuleError('%s: only FREQ=WEEKLY, a positive INTERVAL and BYDAY of %s are supported, got %r'
+                             % (option, ','.join(RRULE_DAYS), value))
+    return value
+
+
+def check_maintenance_window(option, window):
+    """The values of a maintenance window the task sets, normalised (duration Nh, weekdays in order); refused in
+    one line when the API would refuse them."""
+    out = dict((k, v) for k, v in (window or {}).items() if v is not None)
+    if 'maintenance_time' in out:
+        rfc3339('%s.maintenance_time' % option, out['maintenance_time'])
+    if 'duration' in out:
+        out['duration'] = hours('%s.duration' % option, out['duration'])
+    if 'weekly_period' in out:
+        out['weekly_period'] = weekdays('%s.weekly_period' % option, out['weekly_period'])
+    if 'recurrence' in out:
+        recurrence('%s.recurrence' % option, out['recurrence'])
+    return out

@@ -264,6 +264,57 @@ options:
     description:
       - Rebind the default domain name to the ingress SLB when O(ingress_loadbalancer_id) changes.
     type: bool
+  maintenance_window:
+    description:
+      - When ACK may maintain the cluster (upgrades, patches). Changed in place (ModifyCluster); a new cluster gets
+        it once it runs.
+      - Only the suboptions set are compared, with the cluster detail's C(maintenance_window); the whole window is
+        sent, so the others keep their values. Times are compared as instants, weekdays as a set.
+      - Values the API would refuse fail the task before any call.
+    type: dict
+    suboptions:
+      enable:
+        description:
+          - Turn the window on or off. Turning it on needs O(maintenance_window.maintenance_time), here or already
+            on the cluster.
+        type: bool
+      maintenance_time:
+        description:
+          - Start of the window, RFC 3339, such as V(2024-10-15T03:00:00+08:00); a time of day with its offset, such
+            as V(03:00:00Z), is RFC 3339 too.
+        type: str
+      duration:
+        description:
+          - Length of the window, 1 to 24 hours, such as V(3h) (V(3) means the same). The API's default is V(3h).
+        type: str
+      weekly_period:
+        description:
+          - Weekdays of the window, such as V([Monday, Thursday]), each once. The API's default is V(Thursday).
+        type: list
+        elements: str
+      recurrence:
+        description:
+          - An RFC 5545 recurrence rule; the API takes C(FREQ=WEEKLY) only, without C(COUNT) or C(UNTIL), such as
+            V(FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH).
+        type: str
+  auto_upgrade:
+    description:
+      - Subscribe the cluster to automatic Kubernetes upgrades. Changed in place (ModifyCluster); compared with the
+        cluster detail's C(operation_policy.cluster_auto_upgrade).
+      - Automatic upgrades run in the maintenance window; the task warns when it is not enabled.
+    type: dict
+    suboptions:
+      enabled:
+        description: Upgrade automatically.
+        type: bool
+        required: true
+      channel:
+        description:
+          - What to follow; needed to turn automatic upgrades on unless the cluster has one already. V(patch) the
+            latest patch of the cluster's minor version, V(stable) the second latest minor version, V(rapid) the
+            latest minor version.
+        type: str
+        choices: [patch, stable, rapid]
   tags:
     description:
       - Tags of the cluster as a dictionary. Changed in place. System tags (C(acs:*), C(ack.*)) are never touched.
@@ -308,6 +359,18 @@ EXAMPLES = r'''
     tags:
       env: prod
     purge_tags: true
+
+- name: Let ACK maintain the cluster on Monday and Thursday nights, and follow the stable channel
+  alicloud.ack.ack_cluster:
+    name: prod
+    maintenance_window:
+      enable: true
+      maintenance_time: "2024-10-15T03:00:00+08:00"
+      duration: 4h
+      weekly_period: [Monday, Thursday]
+    auto_upgrade:
+      enabled: true
+      channel: stable
 
 - name: Create a serverless cluster without waiting
   alicloud.ack.ack_cluster:

@@ -43,12 +43,15 @@ options:
       - What to gather besides the cluster details.
       - V(resources), V(logs), V(external_agent) and V(kubeconfig) are added to each cluster under that key,
         V(tags) (ListTagResources) under C(tag_resources); V(quota) is returned once, as RV(quota).
+      - V(kubeconfig_states) (ListClusterKubeconfigStates) lists the kubeconfigs the cluster issued, one per
+        account, with C(cert_state) and C(cert_expire_time); V(tasks) (DescribeClusterTasks) the cluster's 50 newest
+        tasks, newest first, with C(task_type), C(state), C(created) and, for a failed one, C(error).
       - V(kubeconfig) and V(external_agent) hold credentials (the client key and certificate, the agent's token).
         Unless the task sets C(no_log), they are masked in the result and a warning says so; to use them, set
         C(no_log) on the task, or write the kubeconfig to a file with M(alicloud.ack.ack_kubeconfig).
     type: list
     elements: str
-    choices: [resources, logs, tags, quota, external_agent, kubeconfig]
+    choices: [resources, logs, tags, quota, external_agent, kubeconfig, kubeconfig_states, tasks]
     default: []
   kubeconfig_private:
     description:
@@ -72,6 +75,12 @@ EXAMPLES = r'''
     gather: [tags, resources, logs]
   register: prod
 
+- name: Who holds a kubeconfig of the cluster, and what happened to it lately
+  alicloud.ack.ack_cluster_info:
+    name: prod
+    gather: [kubeconfig_states, tasks]
+  register: prod_history
+
 - name: The kubeconfig of a cluster, kept out of the log
   alicloud.ack.ack_cluster_info:
     cluster_id: "{{ prod.clusters[0].cluster_id }}"
@@ -84,7 +93,8 @@ RETURN = r'''
 clusters:
   description:
     - Matching clusters as the API gives them, with gathered subsets under C(resources), C(logs),
-      C(tag_resources), C(external_agent) and C(kubeconfig) (with C(kubeconfig_expiration)).
+      C(tag_resources), C(external_agent), C(kubeconfig) (with C(kubeconfig_expiration)), C(kubeconfig_states)
+      and C(tasks).
   returned: always
   type: list
   elements: dict

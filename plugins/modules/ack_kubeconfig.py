@@ -17,6 +17,8 @@ description:
   - With O(merge=false) the file holds this cluster alone.
   - The task reports a change only when the file's content would change. New files are made with mode 0600, new
     folders with 0700. The kubeconfig's certificates and keys are never returned or shown.
+  - With O(state=revoked) it revokes the kubeconfigs instead (RevokeK8sClusterKubeConfig), the answer to a leaked
+    kubeconfig; see O(state).
 author:
   - alicloud.ack maintainers (@alicloud-ack)
 extends_documentation_fragment:
@@ -37,8 +39,14 @@ options:
       - V(present) writes or merges the kubeconfig.
       - V(absent) removes the context (and its cluster and user entries, when no other context uses them) from
         the file, or with O(merge=false) removes the file, if it holds that context.
+      - V(revoked) revokes every kubeconfig the cluster issued to the account the task signs with (the API revokes
+        the caller's); they stop working at once, a new one is issued by the next read, so a task with
+        O(state=present) after it writes a fresh kubeconfig. The file at O(path) is not touched. It needs
+        O(confirm_revoke=true) and O(revoked_before), and is not repeated - it revokes only when the cluster's task
+        history (DescribeClusterTasks) has no revocation at or after O(revoked_before). Check mode reports whether
+        it would revoke.
     type: str
-    choices: [present, absent]
+    choices: [present, absent, revoked]
     default: present
   path:
     description:
@@ -64,6 +72,19 @@ options:
       - Use the internal (VPC) address of the API server.
     type: bool
     default: false
+  confirm_revoke:
+    description:
+      - Confirm O(state=revoked); without V(true) the task fails before any call.
+    type: bool
+    default: false
+  revoked_before:
+    description:
+      - With O(state=revoked), required - every kubeconfig issued before this time is to be revoked. An RFC 3339
+        date-time, such as V(2024-06-01T10:00:00Z) (when the leak was found), compared to the second with the times
+        of the API's task history; not in the future.
+      - A re-run with the same value revokes nothing more (the kubeconfigs issued since, such as the one written
+        after the revocation, keep working); a later value revokes again.
+    type: str
   temporary_duration_minutes:
     description:
       - Ask for a temporary kubeconfig, valid for this many minutes (15 to 4320); see RV(expiration).
@@ -88,11 +109,25 @@ EXAMPLES = r'''
   alicloud.ack.ack_kubeconfig:
     name: prod
     state: absent
+
+- name: A kubeconfig leaked - revoke every kubeconfig issued before the leak was found
+  alicloud.ack.ack_kubeconfig:
+    name: prod
+    state: revoked
+    confirm_revoke: true
+    revoked_before: "2024-06-01T10:00:00Z"
+
+- name: And write a fresh one
+  alicloud.ack.ack_kubeconfig:
+    name: prod
 '''
 
 RETURN = r'''
 kubeconfig:
-  description: Where the kubeconfig is, without any credential.
+  description:
+    - Where the kubeconfig is, without any credential.
+    - With O(state=revoked) - C(cluster_id), C(revoked_before) and C(revoked_at), the time of the revocation at or
+      after O(revoked_before) in the cluster's task history (null in check mode before one).
   returned: always
   type: dict
   sample: {path: /home/ops/.kube/config, context_name: prod, server: "https://47.1.2.3:6443",

@@ -26,7 +26,8 @@ PASSWORDS = {'cluster': 'Cluster-Passw0rd-Secret!', 'nodes': 'Nodes-Passw0rd-Sec
              'attach': 'Attach-Passw0rd-Secret!'}
 ATTACH = 'i-secretsattach01'
 # registered results printed at the end (not those of no_log tasks, which the user chose to keep whole)
-SHOWN = ['created', 'rerun', 'listed', 'kube', 'kube_again', 'kube_removed', 'scaled', 'attached', 'removed',
+SHOWN = ['created', 'rerun', 'listed', 'kube', 'kube_again', 'revoked', 'kube_fresh', 'history', 'kube_removed',
+         'scaled', 'attached', 'removed',
          'nodes', 'script', 'addon', 'addons', 'template', 'templates', 'template_deleted', 'upgraded', 'upgrade',
          'deleted']
 
@@ -87,6 +88,27 @@ PLAYBOOK = """
     - name: Write it again
       alicloud.ack.ack_kubeconfig: *kube
       register: kube_again
+    - name: Keep it, before it is revoked
+      ansible.builtin.copy:
+        src: "{{ keep_dir }}/kube/config"
+        dest: "{{ keep_dir }}/revoked-kubeconfig"
+        mode: "0600"
+      no_log: true
+    - name: Revoke the kubeconfigs
+      alicloud.ack.ack_kubeconfig:
+        cluster_id: "{{ created.cluster.cluster_id }}"
+        state: revoked
+        confirm_revoke: true
+        revoked_before: "{{ now(utc=true, fmt='%%Y-%%m-%%dT%%H:%%M:%%SZ') }}"
+      register: revoked
+    - name: Write a fresh one
+      alicloud.ack.ack_kubeconfig: *kube
+      register: kube_fresh
+    - name: The kubeconfigs issued and the task history
+      alicloud.ack.ack_cluster_info:
+        cluster_id: "{{ created.cluster.cluster_id }}"
+        gather: [kubeconfig_states, tasks]
+      register: history
     - name: Scale out with a login password
       alicloud.ack.ack_nodes:
         cluster_id: "{{ created.cluster.cluster_id }}"
@@ -173,6 +195,7 @@ PLAYBOOK = """
       ansible.builtin.assert:
         that:
           - created is changed and rerun is not changed and kube is changed and kube_again is not changed
+          - revoked is changed and kube_fresh is changed and history.clusters[0].tasks | length > 1
           - scaled is changed and attached is changed and removed is changed and addon is changed
           - template is changed and template_deleted is changed and upgraded is changed
           - kube_removed is changed and deleted is changed
@@ -233,7 +256,8 @@ def test_no_secret_in_vvv_output_results_or_runner_artifacts(sts_emulator, tmp_p
     token = re.search(r'--openapi-token (\S+)', (keep / 'attach.sh').read_text()).group(1)
     secrets = dict(secret_key=STS['access_key_secret'], security_token=STS['security_token'], attach_token=token)
     secrets.update(('password_%s' % k, v) for k, v in PASSWORDS.items())
-    for i, value in enumerate(kubeconfig_secrets(kubeconfig) + kubeconfig_secrets(keep / 'info-kubeconfig')):
+    kubeconfigs = [kubeconfig, keep / 'info-kubeconfig', keep / 'revoked-kubeconfig']
+    for i, value in enumerate(sum((kubeconfig_secrets(path) for path in kubeconfigs), [])):
         secrets['kubeconfig_%d' % i] = value
     assert all(len(v) >= 16 for v in secrets.values()), secrets
 

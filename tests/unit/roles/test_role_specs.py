@@ -50,6 +50,8 @@ NOT_FORWARDED = {
         },
         'ack_kubeconfig': {
             'temporary_duration_minutes': 'the role writes a lasting kubeconfig; a temporary one is a task of its own',
+            'confirm_revoke': 'revoking kubeconfigs (state revoked) is a one-off task of its own, not a setting',
+            'revoked_before': 'goes with state revoked (not forwarded)',
         },
     },
     'upgrade': {
