@@ -6,7 +6,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.alicloud.ack.plugins.module_utils._client import expand_path
+from ansible_collections.alicloud.ack.plugins.module_utils._client import MAX_PAGES, expand_path
 
 RECENT_TASKS = 50      # the newest tasks ack_cluster_info gathers (one page)
 STATES_PAGE_SIZE = 50  # the largest page of ListClusterKubeconfigStates
@@ -27,7 +27,15 @@ def all_tasks(client, cluster_id):
 
 
 def kubeconfig_states(client, cluster_id):
-    """Every account's kubeconfig of the cluster: account, cert_state, cert_expire_time, revokable..."""
-    path = expand_path('/clusters/{}/kubeconfig/states', [cluster_id])
-    return list(client.paginate_pages('ListClusterKubeconfigStates', path, None, 'states', page_key='page',
-                                      number_param='pageNumber', size_param='pageSize', page_size=STATES_PAGE_SIZE))
+    """Every account's kubeconfig of the cluster (account, cert_state, cert_expire_time, revokable...), page after
+    page; the id goes through client.call, which checks and encodes it."""
+    states = []
+    for number in range(1, MAX_PAGES + 1):
+        answer = client.call('ListClusterKubeconfigStates', 'GET', '/clusters/{}/kubeconfig/states', cluster_id,
+                             query={'pageNumber': number, 'pageSize': STATES_PAGE_SIZE}) or {}
+        page = answer.get('states') or []
+        states.extend(page)
+        total = (answer.get('page') or {}).get('total_count')
+        if len(page) < STATES_PAGE_SIZE or total is not None and len(states) >= int(total):
+            break
+    return states

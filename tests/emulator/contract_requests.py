@@ -114,7 +114,10 @@ def clusters(mu, rec):
         rec.call('CreateCluster', 'POST', '/clusters', body=p.create_body())
     # an update: every modifiable option and the tags (ModifyCluster, ModifyClusterTags); then a delete
     changes = dict((k, None) for k in cluster.ARGSPEC)
-    changes.update(sample(cluster.MODIFIABLE), tags={'team': 'web'}, purge_tags=True)
+    changes.update(sample(cluster.MODIFIABLE), tags={'team': 'web'}, purge_tags=True, auto_upgrade=dict(
+        enabled=True, channel='stable'), maintenance_window=dict(enable=True, maintenance_time='03:00:00Z',
+                                                                 duration='3h', weekly_period=['Monday'],
+                                                                 recurrence='FREQ=WEEKLY;BYDAY=MO'))
     p = planner(cluster.ClusterPlanner, rec, cluster.ARGSPEC, **changes)
     run_steps(p.plan_update({'cluster_id': cid, 'tags': [{'key': 'ack.aliyun.com', 'value': cid}]}))
     p.params['deletion_protection'] = False
