@@ -13,7 +13,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import R
 from ansible_collections.alicloud.ack.plugins.module_utils._common import after_task
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
-from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id
+from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id, config_text
 from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Condition
 
 ADDON_ABSENT = ('AddonNotFound',)
@@ -52,6 +52,8 @@ def version_key(version):
 def read_versions(client, cluster_id):
     """DescribeClusterAddonsVersion: {name: entry} of every installed add-on."""
     answer = client.call('DescribeClusterAddonsVersion', 'GET', '/clusters/{}/components/version', cluster_id)
+    if isinstance(answer, dict) and answer.get('component_name'):
+        answer = [answer]  # one add-on's entry, as the reference's example (11.3) shows it
     entries = answer.values() if isinstance(answer, dict) else answer or []
     return dict((e['component_name'], e) for e in entries if isinstance(e, dict) and e.get('component_name'))
 
@@ -73,6 +75,14 @@ def read_status(client, cluster_id, names, versions=None):
             return {}  # gone between the two reads: the next poll sees it
         return read_status(client, cluster_id, names, read_versions(client, cluster_id))
     return dict((k, v) for k, v in answer.items() if isinstance(v, dict))
+
+
+def read_one_status(client, cluster_id, name):
+    """DescribeClusterAddonUpgradeStatus (reference 11.4): one add-on's status, {name: status}; {} when it is not
+    installed."""
+    answer = client.call('DescribeClusterAddonUpgradeStatus', 'GET', '/clusters/{}/components/{}/upgradestatus',
+                         cluster_id, name, absent=ADDON_ABSENT)
+    return {name: answer} if isinstance(answer, dict) else {}
 
 
 def state_of(status):
@@ -118,7 +128,11 @@ def read_installed(client, cluster_id, full=False, names=None):
     versions = read_versions(client, cluster_id)
     if names is not None:
         versions = dict((n, e) for n, e in versions.items() if n in names)
-    return addons_view(versions, read_status(client, cluster_id, versions, versions), full)
+    if names is not None and len(versions) == 1:
+        statuses = read_one_status(client, cluster_id, list(versions)[0])
+    else:
+        statuses = read_status(client, cluster_id, versions, versions)
+    return addons_view(versions, statuses, full)
 
 
 def read_catalogue(client, cluster, cluster_type=None):
@@ -131,13 +145,27 @@ def read_catalogue(client, cluster, cluster_type=None):
 
 
 def catalogue_items(answer):
-    """{name: item} of a DescribeAddons answer (its groups and its standard add-ons)."""
-    items = dict((i['name'], i) for g in answer.get('ComponentGroups') or [] for i in g.get('items') or []
-                 if isinstance(i, dict) and i.get('name'))
+    """{name: item} of a DescribeAddons answer, from its groups and its standard add-ons. The reference (11.2)
+    gives a group's items their version; the SDK declares only their name there, and the version under
+    StandardComponents: an item takes each field from whichever has it."""
+    items = {}
+    for group in answer.get('ComponentGroups') or []:
+        for item in (group.get('items') or []) if isinstance(group, dict) else []:
+            if isinstance(item, dict) and item.get('name'):
+                items.setdefault(item['name'], {}).update(item)
     for name, item in (answer.get('StandardComponents') or {}).items():
         if isinstance(item, dict):
-            items.setdefault(item.get('name') or name, item)
+            merged = items.setdefault(item.get('name') or name, {'name': item.get('name') or name})
+            merged.update((k, v) for k, v in item.items() if merged.get(k) in (None, ''))
     return items
+
+
+def catalogue_groups(answer):
+    """The groups of a DescribeAddons answer, each item as catalogue_items completes it (its version, wherever the
+    API gives it)."""
+    items = catalogue_items(answer)
+    return [dict(g, items=[items.get(i.get('name'), i) for i in g.get('items') or [] if isinstance(i, dict)])
+            for g in answer.get('ComponentGroups') or [] if isinstance(g, dict)]
 
 
 def is_serverless(cluster):
@@ -154,9 +182,9 @@ def _show(statuses):
 
 def addons_ready(client, cluster_id, targets, kind):
     """Every add-on of targets ({name: version}) active at its version; a failed one fails with its message."""
-    def done(statuses):
+    def done(statuses):  # a version of None: the one the API chose
         return all(state_of(statuses.get(n)) == 'active' and
-                   (statuses[n].get('addon_info') or {}).get('version') == v for n, v in targets.items())
+                   v in (None, (statuses[n].get('addon_info') or {}).get('version')) for n, v in targets.items())
 
     def failed(statuses):
         problems = ['%s: %s' % (n, last_failure(statuses.get(n), kind)) for n in sorted(targets)
@@ -181,21 +209,6 @@ def addons_settled(client, cluster_id, names):
 
 
 # ---- planning -----------------------------------------------------------------------------
-
-
-def config_text(name, config):
-    """A config given as a dict or a JSON string, as the JSON string the API takes; None when not given."""
-    if config is None or config == '':
-        return None
-    if isinstance(config, dict):
-        return json.dumps(config, sort_keys=True, separators=(',', ':'))
-    if isinstance(config, str):
-        try:
-            if isinstance(json.loads(config), dict):
-                return config
-        except ValueError:
-            pass
-    raise AckModuleError('the config of add-on %s must be a dict or a JSON object in a string' % name)
 
 
 class AddonPlanner(object):
@@ -285,7 +298,9 @@ class AddonPlanner(object):
         return self._catalogue
 
     def install_version(self, cluster, name, version):
-        """The version to install: the catalogue's (the only one it offers for a new add-on)."""
+        """The version to install: the catalogue's (the only one it offers for a new add-on). When the catalogue
+        names none, the version asked for, or None (latest, or not given): none is sent, the API installs its
+        default."""
         offered = self.catalogue(cluster)
         if name not in offered:
             if is_serverless(cluster) and name in catalogue_items(read_catalogue(self.client, cluster,
@@ -294,9 +309,11 @@ class AddonPlanner(object):
                                      % (name, ', '.join(sorted(offered))))
             raise AckModuleError('unknown add-on %s; cluster type %s can install: %s' % (
                 name, cluster.get('cluster_type'), ', '.join(sorted(offered))))
-        current = offered[name].get('version')
+        current = offered[name].get('version') or None
         if version in (None, 'latest') or version == current:
             return current
+        if current is None:
+            return version
         raise AckModuleError('version %s of add-on %s is not offered; the catalogue offers %s'
                              % (version, name, current))
 
@@ -357,7 +374,9 @@ class AddonPlanner(object):
     def install_step(self, cluster_id, install, configs):
         items = {}
         for name, version in install.items():
-            items[name] = dict(name=name, version=version)
+            items[name] = dict(name=name)
+            if version:
+                items[name]['version'] = version
             if configs.get(name):
                 items[name]['config'] = configs[name]
         return self.batch_step('InstallClusterAddons', '/clusters/{}/components/install', cluster_id, items,

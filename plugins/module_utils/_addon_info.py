@@ -5,7 +5,11 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.alicloud.ack.plugins.module_utils._addon import read_catalogue, read_installed
+from ansible_collections.alicloud.ack.plugins.module_utils._addon import (
+    catalogue_groups,
+    read_catalogue,
+    read_installed,
+)
 from ansible_collections.alicloud.ack.plugins.module_utils._client import AckApiError
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import REF_ARGSPEC, ClusterRef, says_absent
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id
@@ -32,5 +36,5 @@ def gather_addons(ack):
         raise
     result = dict(changed=False, cluster_id=cluster['cluster_id'], addons=addons)
     if ack.params['catalog']:
-        result['catalog'] = read_catalogue(ack.client, cluster).get('ComponentGroups') or []
+        result['catalog'] = catalogue_groups(read_catalogue(ack.client, cluster))
     return result

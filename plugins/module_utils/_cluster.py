@@ -25,6 +25,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._maintenance import (
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
+    SANDBOX_MONTHS,
     check_length,
     check_name,
     check_password,
@@ -33,6 +34,8 @@ from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
     check_range,
     check_required,
     check_tags,
+    config_text,
+    data_disks,
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._tags import dict_to_tags, is_system, merge_tags, tags_to_dict
 from ansible_collections.alicloud.ack.plugins.module_utils._worker_options import (
@@ -57,6 +60,9 @@ REQUIRED = dict(
                ('vswitch_ids', 'worker_vswitch_ids'), 'worker_instance_types', 'worker_system_disk_category',
                'worker_system_disk_size', 'worker_data_disks'],
 )
+# What a serverless cluster that makes its own VPC needs (7.1.3); service_discovery_types [PrivateZone] (the SDK's
+# way) says what private_zone says.
+SERVERLESS_OWN_VPC = ['zone_id', ('private_zone', 'service_discovery_types')]
 KIND_WORDS = dict(dedicated='dedicated (Kubernetes)', managed='managed', serverless='serverless (Ask)', edge='edge',
                   sandboxed='sandboxed-container')
 
@@ -74,7 +80,7 @@ def cluster_kind(params):
     return 'managed'
 
 
-_ADDON = dict(name=dict(type='str', required=True), version=dict(type='str'), config=dict(type='str'),
+_ADDON = dict(name=dict(type='str', required=True), version=dict(type='str'), config=dict(type='raw'),
               disabled=dict(type='bool'))
 _RUNTIME = dict(name=dict(type='str', required=True), version=dict(type='str'))
 
@@ -108,7 +114,7 @@ CREATE_ONLY = dict(
     master_system_disk_size=dict(type='int'),
     master_instance_charge_type=dict(type='str', choices=['PrePaid', 'PostPaid']),
     master_period=dict(type='int'),
-    master_period_unit=dict(type='str', choices=['Month', 'Week']),
+    master_period_unit=dict(type='str', choices=['Month']),
     master_auto_renew=dict(type='bool'),
     master_auto_renew_period=dict(type='int'),
     num_of_nodes=dict(type='int'),
@@ -135,6 +141,10 @@ MODIFIABLE = dict(
 NOT_COMPARED = ('ingress_domain_rebinding',)
 # Modifiable options CreateCluster does not take: a create applies them with a follow-up ModifyCluster.
 AFTER_CREATE = ('api_server_eip', 'api_server_eip_id', 'ingress_loadbalancer_id')
+# Modifiable options the detail does not report (neither the SDK's DescribeClusterDetail nor reference 7.6 has
+# them), compared with what the API does answer: api_server_eip with the public address in master_url, these two
+# with the cluster's resources (DescribeClusterResources, read only when the task sets one of them).
+RESOURCE_TYPES = dict(api_server_eip_id='ALIYUN::VPC::EIP', ingress_loadbalancer_id='ALIYUN::SLB::LoadBalancer')
 
 # Create-only options the cluster detail reports back, so a difference can be named: option -> detail key.
 VISIBLE = dict(
@@ -164,9 +174,47 @@ def user_set(options):
     return dict((k, v) for k, v in options.items() if v is not None)
 
 
+def as_bool(value):
+    """A boolean the API answers as a JSON boolean or as the text "true" / "false"."""
+    return value is True or str(value).lower() == 'true'
+
+
+def same(current, wanted):
+    """Whether an answered value is the wanted one: booleans as the API spells them, numbers as text (the SDK's
+    node_cidr_mask is a string)."""
+    if isinstance(wanted, bool):
+        return as_bool(current) == wanted
+    if isinstance(wanted, int) and current is not None and not isinstance(current, bool):
+        return str(current) == str(wanted)
+    return current == wanted
+
+
 def differences(current, wanted):
     """Keys of `wanted` whose value differs from `current` (only keys the user set are compared)."""
-    return dict((k, v) for k, v in wanted.items() if current.get(k) != v)
+    return dict((k, v) for k, v in wanted.items() if not same(current.get(k), v))
+
+
+def public_endpoint(cluster):
+    """Whether the API server has a public endpoint: master_url (JSON text) has an api_server_endpoint beside its
+    intranet_api_server_endpoint; None when master_url does not tell (a cluster not running yet)."""
+    try:
+        urls = json.loads(cluster.get('master_url') or '')
+    except (TypeError, ValueError):
+        return None
+    return bool(urls.get('api_server_endpoint')) if isinstance(urls, dict) else None
+
+
+def untold(view):
+    """The options of a view the answers do not tell about: api_server_eip when master_url shows no endpoints."""
+    return [k for k in ('api_server_eip',) if k in view and view[k] is None]
+
+
+def listed_id(resources, resource_type, wanted, skip=None):
+    """The id of a resource of this type in the cluster's resources: `wanted` when it is there, else the first
+    (`skip` left out, e.g. the API server's own load balancer), else ''."""
+    ids = [r.get('instance_id') for r in resources if isinstance(r, dict) and r.get('resource_type') == resource_type
+           and r.get('instance_id') and r.get('instance_id') != skip]
+    return wanted if wanted in ids else (ids[0] if ids else '')
 
 
 def _token(body):
@@ -207,15 +255,38 @@ class ClusterPlanner(object):
         return wanted
 
     def current_view(self, current):
-        view = dict((k, current.get(VISIBLE.get(k, k))) for k in self.wanted() if k != 'tags')
+        wanted = self.wanted()
+        view = dict((k, current.get(VISIBLE.get(k, k))) for k in wanted if k != 'tags' and k not in MODIFIABLE)
+        view.update(self.modify_view(current, [k for k in wanted if k in MODIFIABLE]))
+        if untold(view):
+            self.ack.warn('%s not compared: the answers about cluster %s do not tell (its master_url shows no '
+                          'endpoints yet)' % (', '.join(untold(view)), current.get('cluster_id')))
+        view.update((k, as_bool(view[k])) for k, v in wanted.items() if isinstance(v, bool) and k not in untold(view))
         if self.params['tags'] is not None:
             view['tags'] = tags_to_dict(current.get('tags'), user_only=True)
+        return view
+
+    def modify_view(self, current, keys):
+        """The current value of each modifiable option among keys, from what the API answers (RESOURCE_TYPES)."""
+        view, resources = {}, None
+        for k in keys:
+            if k == 'api_server_eip':
+                view[k] = public_endpoint(current)
+            elif k in RESOURCE_TYPES:
+                if resources is None:
+                    resources = self.client.call('DescribeClusterResources', 'GET', '/clusters/{}/resources',
+                                                 current['cluster_id'], query={'with_addon_resources': 'true'})
+                    resources = resources if isinstance(resources, list) else []
+                view[k] = listed_id(resources, RESOURCE_TYPES[k], self.params[k],
+                                    skip=current.get('external_loadbalancer_id'))
+            else:
+                view[k] = current.get(k)
         return view
 
     def changes(self, current, wanted, view):
         # A create-only option the detail does not report cannot be compared: it is used at creation only.
         compared = dict((k, v) for k, v in wanted.items()
-                        if k != 'tags' and (k not in VISIBLE or VISIBLE[k] in current))
+                        if k != 'tags' and k not in untold(view) and (k not in VISIBLE or VISIBLE[k] in current))
         changes = differences(view, compared)
         if 'tags' in wanted:
             tags = merge_tags(view['tags'], wanted['tags'], self.params['purge_tags'])
@@ -276,8 +347,9 @@ class ClusterPlanner(object):
 
     def follow_up(self, cluster_id, later):
         """What of `later` the new cluster does not already have (read after the create settled)."""
-        cluster = describe_cluster(self.client, cluster_id) or {}
-        fields = dict((k, v) for k, v in later.items() if cluster.get(k) != v)
+        cluster = describe_cluster(self.client, cluster_id) or {'cluster_id': cluster_id}
+        view = self.modify_view(cluster, later)
+        fields = dict((k, v) for k, v in later.items() if k in untold(view) or not same(view[k], v))
         if fields.get('ingress_loadbalancer_id') and self.params['ingress_domain_rebinding'] is not None:
             fields['ingress_domain_rebinding'] = self.params['ingress_domain_rebinding']
         fields.update(Schedule(self.ack, cluster).body)
@@ -320,6 +392,10 @@ class ClusterPlanner(object):
                                  'ALIBABA_CLOUD_REGION_ID or ALICLOUD_REGION, or region_id in the profile')
         kind = cluster_kind(p)
         check_required(p, REQUIRED[kind], 'to create a %s cluster' % KIND_WORDS[kind])
+        if kind == 'serverless' and not p['vpc_id']:
+            # 7.1.3 requires both; its sample, in an existing VPC and vSwitch (whose zone it is), sends neither
+            check_required(p, SERVERLESS_OWN_VPC,
+                           'to create a serverless (Ask) cluster in a VPC of its own (no vpc_id)')
         if kind != 'serverless' and not (p['key_pair'] or p['login_password']):
             raise AckModuleError('key_pair or login_password is required to create a %s cluster' % KIND_WORDS[kind])
         check_name('name', p['name'])
@@ -333,8 +409,8 @@ class ClusterPlanner(object):
             least = SANDBOX_MIN_DATA_DISK if kind == 'sandboxed' else 20
             check_range('worker_data_disks size', disk['size'], least, 32768, ' GiB')
         check_range('node_cidr_mask', p['node_cidr_mask'], 24, 28)
-        for prefix in ('worker', 'master'):
-            check_period(p, prefix)
+        check_period(p, 'worker', SANDBOX_MONTHS if kind == 'sandboxed' else None)
+        check_period(p, 'master')
         container = check_private_cidr('container_cidr', p['container_cidr'], (8, 24))
         service = check_private_cidr('service_cidr', p['service_cidr'], (16, 24))
         if container and service and container.overlaps(service):
@@ -344,6 +420,8 @@ class ClusterPlanner(object):
             if odd:
                 raise AckModuleError('sandboxed containers run only on %s, not %s' % (
                     ', '.join(SANDBOX_CREATE_INSTANCE_TYPES), ', '.join(odd)))
+        for addon in p['addons'] or []:
+            config_text(addon['name'], addon['config'])
         others = [c for c in find_clusters(self.client, name=p['name']) if c.get('cluster_type') != p['cluster_type']]
         if others:
             raise AckModuleError('a cluster named %r already exists with cluster_type %s (%s); names are unique in a '
@@ -359,6 +437,15 @@ class ClusterPlanner(object):
         for k in CREATE_ONLY:
             if p[k] is not None:
                 body[API_NAMES.get(k, k)] = clean(p[k])
+        # as the SDK sends them: node_cidr_mask and a data disk's size and encrypted as text, an add-on's config as
+        # JSON text
+        if p['node_cidr_mask'] is not None:
+            body['node_cidr_mask'] = str(p['node_cidr_mask'])
+        if p['worker_data_disks']:
+            body['worker_data_disks'] = data_disks(p['worker_data_disks'])
+        for addon in body.get('addons') or []:
+            if isinstance(addon.get('config'), dict):  # (text is checked by check_create)
+                addon['config'] = config_text(addon['name'], addon['config'])
         for k in ('deletion_protection', 'resource_group_id'):
             if p[k] is not None:
                 body[k] = p[k]
@@ -376,7 +463,7 @@ class ClusterPlanner(object):
         keys = ('cluster_id', 'name', 'cluster_type', 'state', 'region_id', 'current_version')
         before = dict((k, current.get(k)) for k in keys)
         steps = []
-        if current.get('deletion_protection'):
+        if as_bool(current.get('deletion_protection')):
             if self.params['deletion_protection'] is not False:
                 raise AckModuleError(
                     'cluster %s has deletion protection; set deletion_protection: false in this task to turn it off '

@@ -25,6 +25,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, St
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id
 
 TEMPLATE_TYPES = ['kubernetes', 'compose']
+TEMPLATE_TAGS = ['private', 'common']  # CreateTemplate's tags: the type of the template's tags (reference 10.1)
 DEFAULT_TYPE = 'kubernetes'  # what the API lists and creates when no type is given
 TEMPLATE_ABSENT = ('ErrorTemplateNotFound',)
 FIELDS = ('name', 'template_type', 'description', 'tags')  # compared as given; `template` by meaning
@@ -37,7 +38,7 @@ ARGSPEC = dict(
     template=dict(type='raw'),
     template_type=dict(type='str', choices=TEMPLATE_TYPES),
     description=dict(type='str'),
-    tags=dict(type='str'),
+    tags=dict(type='str', choices=TEMPLATE_TAGS),
 )
 
 INFO_ARGSPEC = dict(

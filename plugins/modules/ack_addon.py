@@ -19,6 +19,9 @@ description:
   - A re-run that changes nothing reads the cluster, the installed add-ons with their versions
     (DescribeClusterAddonsVersion) and their states (DescribeClusterAddonsUpgradeStatus); the catalogue
     (DescribeAddons) is read only when an add-on is to be installed or a version has to be checked against it.
+  - The catalogue's version of an add-on is taken from its group's item (as the API reference gives it) or from the
+    catalogue's C(StandardComponents) (as the official SDK declares it). When neither names one, the install sends
+    no version and the API installs its default.
   - Installs and upgrades carry no idempotency token. When the answer to one is lost, the module reads the
     add-ons again and sends the call again only for the add-ons it did not reach.
 author:
@@ -57,7 +60,8 @@ options:
           - A version higher than the installed one upgrades the add-on; a lower one is refused (add-ons are never
             downgraded). Versions are compared by their numbers, so V(v1.2.10) is newer than V(v1.2.9).
           - Only versions the API offers are accepted, the catalogue's version for a new add-on and the next
-            version (or the catalogue's, when newer) for an installed one.
+            version (or the catalogue's, when newer) for an installed one. When the catalogue names no version for
+            a new add-on, the version given is sent and the API decides.
         type: str
       config:
         description:

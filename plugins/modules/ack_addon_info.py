@@ -11,9 +11,11 @@ short_description: List the add-ons of an Alibaba Cloud ACK cluster and those it
 version_added: 0.1.0
 description:
   - Returns the add-ons installed in a cluster with their versions, whether they can be upgraded and to which
-    version (DescribeClusterAddonsVersion), and their state and last operation (DescribeClusterAddonsUpgradeStatus).
+    version (DescribeClusterAddonsVersion), and their state and last operation (DescribeClusterAddonsUpgradeStatus;
+    for one add-on, when O(names) selects one that is installed, DescribeClusterAddonUpgradeStatus).
   - With O(catalog=true), also the add-ons the cluster's type can install (DescribeAddons), grouped as the API
-    groups them.
+    groups them; each item carries its version from the group or from the catalogue's C(StandardComponents),
+    whichever has it.
 author:
   - alicloud.ack maintainers (@alicloud-ack)
 extends_documentation_fragment:
@@ -91,7 +93,10 @@ addons:
       sample: {can_upgrade: true, addon_info: {component_name: metrics-server, version: v0.3.9.4-ff225cd-aliyun},
                tasks: {status: success, type: install, message: installed}}
 catalog:
-  description: The add-on groups the cluster's type can install, as DescribeAddons gives them.
+  description:
+    - The add-on groups the cluster's type can install, as DescribeAddons gives them, each item completed from
+      the catalogue's C(StandardComponents) (its version, description, required and disabled when the group's item
+      lacks them).
   returned: when O(catalog=true)
   type: list
   elements: dict

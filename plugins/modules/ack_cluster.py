@@ -14,6 +14,14 @@ description:
     O(cluster_profile=Edge), and sandboxed runtime), changes what the API can change in place, manages tags and deletes.
   - Only the options you set are compared. An option that differs but cannot be changed in place fails the task
     with a message naming it, unless the cluster detail does not report it; such options are used at creation only.
+  - The options changed in place are compared with what the API answers. O(deletion_protection),
+    O(resource_group_id) and O(tags) are in the cluster detail (DescribeClusterDetail). The detail has no
+    O(api_server_eip), O(api_server_eip_id) or O(ingress_loadbalancer_id), so O(api_server_eip) is compared with
+    the detail's C(master_url) (a public C(api_server_endpoint) beside the C(intranet_api_server_endpoint), or
+    not); O(api_server_eip_id) with the EIP and O(ingress_loadbalancer_id) with the load balancers among the
+    cluster's resources (DescribeClusterResources, read only when one of the two is set). An O(api_server_eip_id)
+    or O(ingress_loadbalancer_id) the resources do not list is sent again. O(ingress_domain_rebinding) is not
+    compared; it goes with a change of O(ingress_loadbalancer_id).
   - A create sends a O(client_token) derived from the task's inputs, so a re-run or retried create never makes a
     second cluster.
 author:
@@ -95,7 +103,8 @@ options:
     elements: str
   zone_id:
     description:
-      - Zone of a serverless cluster.
+      - Zone of the cluster (the API reference's C(zoneid)). Required to create a serverless cluster in a VPC of
+        its own (without O(vpc_id)); in a vSwitch, the cluster is in the vSwitch's zone.
     type: str
     aliases: [zoneid]
   container_cidr:
@@ -108,11 +117,11 @@ options:
     type: str
   node_cidr_mask:
     description:
-      - Prefix length of the pod CIDR block of each node.
+      - Prefix length of the pod CIDR block of each node, V(24) to V(28). Sent as text, as the API takes it.
     type: int
   proxy_mode:
     description:
-      - kube-proxy mode.
+      - kube-proxy mode. Not set, the API's default, V(iptables).
     type: str
     choices: [iptables, ipvs]
   node_port_range:
@@ -141,7 +150,8 @@ options:
     type: bool
   private_zone:
     description:
-      - Use PrivateZone for service discovery (serverless clusters).
+      - Use PrivateZone for service discovery (serverless clusters). Required, true or false, to create a serverless
+        cluster in a VPC of its own (without O(vpc_id)), unless O(service_discovery_types) is set.
     type: bool
   service_discovery_types:
     description:
@@ -173,20 +183,21 @@ options:
     choices: [PrePaid, PostPaid]
   master_period:
     description:
-      - Subscription duration of the master nodes.
+      - Subscription duration of the master nodes, in months (V(1), V(2), V(3), V(6) or V(12)), with
+        O(master_instance_charge_type=PrePaid).
     type: int
   master_period_unit:
     description:
-      - Unit of O(master_period).
+      - Unit of O(master_period); the API takes months only.
     type: str
-    choices: [Month, Week]
+    choices: [Month]
   master_auto_renew:
     description:
       - Renew the master nodes automatically.
     type: bool
   master_auto_renew_period:
     description:
-      - Auto-renewal period of the master nodes.
+      - Auto-renewal period of the master nodes, in months (V(1), V(2), V(3), V(6) or V(12)).
     type: int
   num_of_nodes:
     description:
@@ -226,8 +237,10 @@ options:
         description: Add-on version; the latest when not set.
         type: str
       config:
-        description: Add-on configuration, a JSON string.
-        type: str
+        description:
+          - Add-on configuration, a dict or a JSON object in a string; sent as JSON text, as C(alicloud.ack.ack_addon)
+            sends it.
+        type: raw
       disabled:
         description: Do not install this default add-on.
         type: bool
@@ -251,14 +264,19 @@ options:
   api_server_eip:
     description:
       - Bind an elastic IP address to the API server. Changed in place.
+      - Compared with the cluster detail's C(master_url) (a public API server endpoint or not); when it shows no
+        endpoint yet, not compared, and the task warns.
     type: bool
   api_server_eip_id:
     description:
       - Elastic IP address to bind to the API server. Changed in place.
+      - Compared with the EIP among the cluster's resources (DescribeClusterResources).
     type: str
   ingress_loadbalancer_id:
     description:
       - SLB instance of the ingresses. Changed in place.
+      - Compared with the load balancers among the cluster's resources (DescribeClusterResources), the API server's
+        own left out.
     type: str
   ingress_domain_rebinding:
     description:
@@ -318,6 +336,7 @@ options:
   tags:
     description:
       - Tags of the cluster as a dictionary. Changed in place. System tags (C(acs:*), C(ack.*)) are never touched.
+      - Every tag needs a value (the API requires one).
     type: dict
     aliases: [resource_tags]
   purge_tags:

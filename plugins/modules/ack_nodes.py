@@ -98,7 +98,7 @@ options:
     elements: str
   tags:
     description:
-      - Tags of new and attached ECS nodes.
+      - Tags of new and attached ECS nodes. Every tag needs a value (the API requires one).
     type: dict
   disable_rollback:
     description:

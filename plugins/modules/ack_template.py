@@ -67,9 +67,10 @@ options:
     type: str
   tags:
     description:
-      - The template's tags, one string as the API takes it (for example V(common)). The API sets the template's
-        name when a template is created without tags.
+      - The type of the template's tags, V(private) or V(common), as the API reference gives them (CreateTemplate).
+        The API sets the template's name when a template is created without tags.
     type: str
+    choices: [private, common]
 notes:
   - Operations used are CreateTemplate, DescribeTemplates, DescribeTemplateAttribute, UpdateTemplate and
     DeleteTemplate.
@@ -136,7 +137,7 @@ template:
     name: nginx
     template_type: kubernetes
     description: nginx for every team
-    tags: nginx
+    tags: common
     acl: private
     template: "apiVersion: apps/v1\nkind: Deployment\n..."
     template_with_hist_id: 4a5e0c5c-6f4c-4b8e-9d3a-3c1a8f0a2b11

@@ -34,15 +34,7 @@ NO_SDK_METHOD = {}
 KNOWN_GAPS = {}
 
 # (operation, json path, kind): why the collection sends it; temporary, see the module docstring
-KNOWN_REQUEST_GAPS = {
-    ('CreateCluster', 'node_cidr_mask', 'type'): 'the SDK sends a string, the collection an integer',
-    ('CreateCluster', 'worker_data_disks[].encrypted', 'type'): "the SDK's data disk has a string (true/false)",
-    ('CreateCluster', 'worker_data_disks[].size', 'type'): "the SDK's data disk has a string (7.2.1's example too)",
-    ('ScaleOutCluster', 'worker_data_disks[].encrypted', 'type'): "the SDK's data disk has a string (true/false)",
-    ('ScaleOutCluster', 'worker_data_disks[].performance_level', 'undeclared'):
-        "not in ScaleOutCluster's data disk (SDK) nor in 7.2.1",
-    ('ScaleOutCluster', 'worker_data_disks[].size', 'type'): "the SDK's data disk has a string (7.2.1's example too)",
-}
+KNOWN_REQUEST_GAPS = {}
 
 
 def emulator_operations():

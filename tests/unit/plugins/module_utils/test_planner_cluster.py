@@ -64,6 +64,7 @@ def creating():
     client.on('DescribeTaskInfo', answer='DescribeTaskInfo.success')
     client.on('DescribeClusterDetail', CID, answer='DescribeClusterDetail.running')
     client.on('ModifyCluster', CID, answer='ModifyCluster')
+    client.on('DescribeClusterResources', CID, answer=[])
     return client
 
 
@@ -91,8 +92,8 @@ def test_create_then_the_follow_up_setting_create_cannot_take():
         'ModifyCluster', '/api/v2/clusters/%s' % CID, {'ingress_loadbalancer_id': 'lb-ingress0001'})
     # each write awaited (its task, the cluster running), the follow-up read after the create settled
     assert client.operations() == ['CreateCluster', 'DescribeTaskInfo', 'DescribeClusterDetail',
-                                   'DescribeClusterDetail', 'ModifyCluster', 'DescribeTaskInfo',
-                                   'DescribeClusterDetail', 'DescribeClusterDetail']
+                                   'DescribeClusterDetail', 'DescribeClusterResources', 'ModifyCluster',
+                                   'DescribeTaskInfo', 'DescribeClusterDetail', 'DescribeClusterDetail']
     assert result['changed'] and result['task_ids'] == [TASK, MODIFY_TASK] and result['cluster'] == RUNNING
 
 

@@ -55,17 +55,17 @@ def test_the_same_manifest_written_otherwise_plans_nothing(options, reads):
 
 def test_create_sends_the_fields_given_and_the_manifest_as_written():
     client = account('DescribeTemplates.empty')
-    ack = FakeAck('ack_template', client, name='web', template=MANIFEST, description='the web service', tags='web')
+    ack = FakeAck('ack_template', client, name='web', template=MANIFEST, description='the web service', tags='common')
     plan = TemplatePlanner(ack).plan()
     assert [s.label for s in plan.steps] == ['CreateTemplate']
     assert plan.before == ''
-    assert plan.after.splitlines() == ['name: web', 'description: the web service', 'tags: web', 'template: |',
+    assert plan.after.splitlines() == ['name: web', 'description: the web service', 'tags: common', 'template: |',
                                        '  apiVersion: v1', '  kind: Service', '  metadata:', '    name: web',
                                        '  spec:', '    ports:', '    - port: 80']
     client.forget()
     result = execute(ack, plan)
     assert [(c.operation, c.path, c.body) for c in client.writes()] == [('CreateTemplate', '/templates', dict(
-        name='web', description='the web service', tags='web', template=MANIFEST))]
+        name='web', description='the web service', tags='common', template=MANIFEST))]
     assert client.operations() == ['CreateTemplate', 'DescribeTemplateAttribute']  # no task: read it back
     assert result['changed'] and result['template'] == TEMPLATE and result['task_ids'] == []
 
@@ -75,15 +75,15 @@ def test_update_sends_only_what_differs():
     client.on('UpdateTemplate', TID, answer='UpdateTemplate')
     wanted = MANIFEST.replace('port: 80', 'port: 8080')
     ack = FakeAck('ack_template', client, template_id=TID, template=wanted, description='the web service',
-                  tags='web, port 8080')
+                  tags='private')
     plan = TemplatePlanner(ack).plan()
     assert [s.label for s in plan.steps] == ['UpdateTemplate']
     changed = [(a, b) for a, b in zip(plan.before.splitlines(), plan.after.splitlines()) if a != b]
-    assert changed == [('tags: web', 'tags: web, port 8080'), ('    - port: 80', '    - port: 8080')]
+    assert changed == [('tags: web', 'tags: private'), ('    - port: 80', '    - port: 8080')]
     client.forget()
     plan.steps[0].run()
     assert [(c.operation, c.path, c.body) for c in client.writes()] == [
-        ('UpdateTemplate', '/templates/%s' % TID, {'tags': 'web, port 8080', 'template': wanted})]
+        ('UpdateTemplate', '/templates/%s' % TID, {'tags': 'private', 'template': wanted})]
 
 
 def test_delete_and_a_repeat_that_meets_not_found():
