@@ -1,6 +1,7 @@
-"""HTTP/1.1 conformance of the emulator's server, over raw sockets: chunked bodies (with and without
-``Expect: 100-continue``) signed and applied by a real operation, keep-alive, pipelining, large bodies, a client that
-stops mid-body, malformed request lines and headers past the limits."""
+"""HTTP/1.1 conformance of the emulator's server (ack_emulator/server.py), over raw sockets: chunked bodies (with and
+without ``Expect: 100-continue``) signed and applied by a real operation, keep-alive, pipelining, large bodies, a
+client that stops mid-body, malformed request lines, bad framing, headers past the limits; and the command line
+(``--port 0``, ``--log-requests``, a clean stop on SIGINT/SIGTERM)."""
 import json
 import re
 import signal
