@@ -5,7 +5,10 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import errno
 import os
+import stat
+import tempfile
 import traceback
 
 try:
@@ -23,6 +26,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._common import read_k
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
 from ansible_collections.alicloud.ack.plugins.module_utils._revoke import ARGSPEC as REVOKE_ARGSPEC, RevokePlanner
+from ansible_collections.alicloud.ack.plugins.module_utils._safe_load import load_yaml
 
 ARGSPEC = dict(REF_ARGSPEC)
 ARGSPEC.update(
@@ -37,23 +41,54 @@ ARGSPEC.update(
 ARGSPEC.update(REVOKE_ARGSPEC)  # state=revoked: confirm_revoke, revoked_before (_revoke.py)
 SECRET_KEYS = ('client-key-data', 'client-certificate-data', 'token', 'password', 'certificate-authority-data')
 SECTIONS = ('clusters', 'contexts', 'users')
+MAX_BYTES = 1024 * 1024  # a kubeconfig of many contexts is some kilobytes
+
+
+def read_regular(path):
+    """The bytes of the regular file at path, or None when there is none; a folder, a pipe, a device or a file of
+    /proc is refused without blocking (opened O_NONBLOCK, checked with fstat before any read)."""
+    real = os.path.realpath(path)
+    if real == '/proc' or real.startswith('/proc/') or real == '/sys' or real.startswith('/sys/'):
+        raise AckModuleError('%s is not a regular file: a kubeconfig must be one' % path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0) | getattr(os, 'O_NOCTTY', 0))
+    except (IOError, OSError) as e:
+        if e.errno == errno.ENOENT:
+            return None
+        raise AckModuleError('cannot read %s: %s' % (path, e.strerror or e))
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise AckModuleError('%s is not a regular file: a kubeconfig must be one' % path)
+    with os.fdopen(fd, 'rb') as f:
+        return f.read(MAX_BYTES + 1)
 
 
 def load(path):
-    """The parsed kubeconfig at path, or None when there is no file."""
-    try:
-        with open(path) as f:
-            text = f.read()
-    except FileNotFoundError:
+    """The parsed kubeconfig at path, or None when there is no file; anything else than a kubeconfig is refused
+    (it is then left as it is)."""
+    raw = read_regular(path)
+    if raw is None:
         return None
-    except (IOError, OSError) as e:
-        raise AckModuleError('cannot read %s: %s' % (path, e.strerror or e))
+    if len(raw) > MAX_BYTES:
+        raise AckModuleError('%s is not a kubeconfig: it is larger than %d bytes' % (path, MAX_BYTES))
     try:
-        data = yaml.safe_load(text) if text.strip() else {}
+        text = raw.decode('utf-8')
+    except UnicodeDecodeError:
+        raise AckModuleError('%s is not a kubeconfig: it is not UTF-8 text' % path)
+    try:
+        data = load_yaml(text, path) if text.strip() else {}
     except yaml.YAMLError as e:
         raise AckModuleError('%s is not a kubeconfig (YAML): %s' % (path, ' '.join(str(e).split())))
     if not isinstance(data, dict):
         raise AckModuleError('%s is not a kubeconfig: a YAML mapping is expected' % path)
+    if data.get('kind', 'Config') != 'Config' or data.get('apiVersion', 'v1') != 'v1':
+        raise AckModuleError('%s is not a kubeconfig: kind Config and apiVersion v1 are expected, found %s %s'
+                             % (path, data.get('apiVersion'), data.get('kind')))
+    for section in SECTIONS:
+        items = data.get(section)
+        if items is not None and not (isinstance(items, list) and all(isinstance(i, dict) for i in items)):
+            raise AckModuleError('%s is not a kubeconfig: %s must be a list of mappings' % (path, section))
     return data
 
 
@@ -90,7 +125,7 @@ def summary(data):
 
 def renamed(config, name):
     """The API's kubeconfig as one cluster, user and context, all named `name`."""
-    api = yaml.safe_load(config) or {}
+    api = load_yaml(config, 'the kubeconfig the API returned') or {}
     ctx = (api.get('contexts') or [{}])[0].get('context') or {}
     cluster = (entry(api, 'clusters', ctx.get('cluster')) or (api.get('clusters') or [{}])[0]).get('cluster')
     user = (entry(api, 'users', ctx.get('user')) or (api.get('users') or [{}])[0]).get('user')
@@ -113,16 +148,22 @@ def secrets_of(item):
 
 
 def write_private(path, text, mode=0o600):
-    """Write text to path (mode kept for an existing file, 0600 for a new one; a new folder 0700)."""
+    """Write text to path (mode kept for an existing file, 0600 for a new one; a new folder 0700): a temporary file
+    beside the target, renamed over it, removed whatever happens. A symlink is written through to its target."""
+    path = os.path.realpath(path)
     folder = os.path.dirname(path)
     if folder and not os.path.isdir(folder):
         os.makedirs(folder, 0o700)
-    tmp = '%s.%d.tmp' % (path, os.getpid())
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, 'w') as f:
-        f.write(text)
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=folder or '.')
+    try:
+        with os.fdopen(fd, 'w') as f:
+            f.write(text)
+        os.chmod(tmp, mode)
+        os.rename(tmp, path)
+    except BaseException:
+        if os.path.lexists(tmp):
+            os.remove(tmp)
+        raise
 
 
 class KubeconfigPlanner(object):
@@ -132,6 +173,8 @@ class KubeconfigPlanner(object):
             raise AckModuleError(missing_required_lib('PyYAML'), exception=YAML_IMPORT_ERROR)
         self.ack = ack
         self.params = ack.params
+        if not (self.params['path'] or '').strip():
+            raise AckModuleError('path must name a file, got an empty string')
         self.path = os.path.expanduser(self.params['path'])
         minutes = self.params['temporary_duration_minutes']
         if minutes is not None and not 15 <= minutes <= 4320:

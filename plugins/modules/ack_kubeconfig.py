@@ -50,7 +50,10 @@ options:
     default: present
   path:
     description:
-      - The kubeconfig file.
+      - The kubeconfig file. It must be a regular file (or not exist yet); a symlink is written through to its
+        target. A file that is not a kubeconfig (not UTF-8 YAML, not C(kind: Config), sections that are not lists
+        of mappings, nested too deep or expanding through YAML aliases) is refused and left as it is.
+      - The new content is written to a temporary file in the same folder, then renamed over the file.
     type: path
     default: ~/.kube/config
   merge:

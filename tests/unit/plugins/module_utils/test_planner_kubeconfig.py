@@ -152,3 +152,82 @@ def test_a_cluster_that_does_not_exist_is_refused(tmp_path):
     assert info.value.msg == 'cluster %s not found' % CID
     assert info.value.extra['error']['code'] == 'ErrorClusterNotFound'
     assert client.operations() == ['DescribeClusterDetail'] and not (tmp_path / 'config').exists()
+
+
+def refused(tmp_path, path, **params):
+    """The message a plan for path is refused with, after no API call and with no new file in the folder."""
+    client = cluster()
+    before = sorted(os.listdir(str(tmp_path)))
+    with pytest.raises(AckModuleError) as info:
+        KubeconfigPlanner(FakeAck('ack_kubeconfig', client, cluster_id=CID, path=str(path), **params)).plan()
+    assert '\n' not in info.value.msg and 'Traceback' not in info.value.msg
+    assert sorted(os.listdir(str(tmp_path))) == before
+    return info.value.msg
+
+
+def test_an_empty_path_is_refused_before_any_call(tmp_path):
+    client = cluster()
+    with pytest.raises(AckModuleError) as info:
+        KubeconfigPlanner(FakeAck('ack_kubeconfig', client, cluster_id=CID, path=''))
+    assert info.value.msg == 'path must name a file, got an empty string' and client.calls == []
+
+
+@pytest.mark.parametrize('text, why', [
+    ('clusters: 3\n', 'clusters must be a list of mappings'),
+    ('contexts: {a: 1}\n', 'contexts must be a list of mappings'),
+    ('users: [a, b]\n', 'users must be a list of mappings'),
+    ('apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n',
+     'kind Config and apiVersion v1 are expected, found apps/v1 Deployment'),
+    ('a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n'
+     'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n'
+     'e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n',
+     'is refused: it expands to more than 200000 values (YAML aliases)'),
+    ('clusters: ' + '[' * 5000 + ']' * 5000 + '\n', 'is refused: it is nested deeper than 64 levels'),
+])
+def test_a_file_that_is_not_a_kubeconfig_is_refused_in_one_line_and_not_rewritten(tmp_path, text, why):
+    path = tmp_path / 'config'
+    path.write_text(text)
+    assert refused(tmp_path, path).endswith(why)
+    assert path.read_text() == text
+
+
+def test_a_file_that_is_not_utf8_is_refused_and_left_as_it_is(tmp_path):
+    path = tmp_path / 'config'
+    path.write_bytes(b'clusters: []\nname: \xff\xfe\n')
+    assert refused(tmp_path, path) == '%s is not a kubeconfig: it is not UTF-8 text' % path
+    assert path.read_bytes() == b'clusters: []\nname: \xff\xfe\n'
+
+
+def test_a_named_pipe_a_folder_and_proc_are_refused_without_blocking(tmp_path):
+    fifo = tmp_path / 'pipe'
+    os.mkfifo(str(fifo))
+    assert refused(tmp_path, fifo) == '%s is not a regular file: a kubeconfig must be one' % fifo
+    assert stat.S_ISFIFO(os.lstat(str(fifo)).st_mode)
+    assert refused(tmp_path, tmp_path).endswith('is not a regular file: a kubeconfig must be one')
+    assert refused(tmp_path, '/proc/self/environ') == \
+        '/proc/self/environ is not a regular file: a kubeconfig must be one'
+
+
+def test_a_symlink_is_written_through_and_stays_a_link(tmp_path):
+    target = tmp_path / 'real'
+    write(target, OTHER, 0o640)
+    link = tmp_path / 'config'
+    os.symlink('real', str(link))
+    ack = FakeAck('ack_kubeconfig', cluster(), cluster_id=CID, path=str(link))
+    execute(ack, KubeconfigPlanner(ack).plan())
+    assert os.path.islink(str(link)) and os.readlink(str(link)) == 'real'
+    assert [c['name'] for c in yaml.safe_load(target.read_text())['contexts']] == ['other', 'web']
+    assert mode_of(target) == 0o640 and sorted(os.listdir(str(tmp_path))) == ['config', 'real']
+
+
+def test_a_failed_write_leaves_no_temporary_file(tmp_path):
+    path = tmp_path / 'config'
+    write(path, OTHER)
+    ack = FakeAck('ack_kubeconfig', cluster(), cluster_id=CID, path=str(path))
+    plan = KubeconfigPlanner(ack).plan()
+    path.unlink()
+    os.mkdir(str(path))  # the rename over a folder fails once the temporary file is written
+    with pytest.raises(OSError):
+        plan.steps[0].run()
+    assert os.listdir(str(tmp_path)) == ['config'] and os.listdir(str(path)) == []
+
