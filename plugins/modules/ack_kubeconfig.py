@@ -51,7 +51,7 @@ options:
   path:
     description:
       - The kubeconfig file. It must be a regular file (or not exist yet); a symlink is written through to its
-        target. A file that is not a kubeconfig (not UTF-8 YAML, not C(kind: Config), sections that are not lists
+        target. A file that is not a kubeconfig (not UTF-8 YAML, not of kind C(Config), sections that are not lists
         of mappings, nested too deep or expanding through YAML aliases) is refused and left as it is.
       - The new content is written to a temporary file in the same folder, then renamed over the file.
     type: path

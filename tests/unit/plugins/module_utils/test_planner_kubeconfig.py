@@ -230,4 +230,3 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path):
     with pytest.raises(OSError):
         plan.steps[0].run()
     assert os.listdir(str(tmp_path)) == ['config'] and os.listdir(str(path)) == []
-

@@ -41,7 +41,7 @@ def test_deep_nesting_is_refused_without_recursion(depth):
     assert refusal(load_json, '[' * depth + ']' * depth, 'config') == \
         'config is refused: it is nested deeper than 64 levels'
     value = []
-    for _ in range(depth):
+    for _level in range(depth):
         value = [value]
     assert refusal(check_depth, value, 'config') == 'config is refused: it is nested deeper than 64 levels'
 
