@@ -15,6 +15,7 @@ import json
 import re
 
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
+from ansible_collections.alicloud.ack.plugins.module_utils._safe_load import check_depth, load_json
 
 # Ids that go into a URL path: the API's formats. Anything else is refused before a call is made.
 ID_FORMATS = dict(
@@ -178,11 +179,12 @@ def config_text(name, config):
     CreateCluster's addons: config is a string); None when not given."""
     if config is None or config == '':
         return None
+    what = 'the config of add-on %s' % name
     if isinstance(config, dict):
-        return json.dumps(config, sort_keys=True, separators=(',', ':'))
+        return json.dumps(check_depth(config, what), sort_keys=True, separators=(',', ':'))
     if isinstance(config, str):
         try:
-            if isinstance(json.loads(config), dict):
+            if isinstance(load_json(config, what), dict):  # bounded: size and depth checked before parsing
                 return config
         except ValueError:
             pass

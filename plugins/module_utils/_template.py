@@ -23,6 +23,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id
+from ansible_collections.alicloud.ack.plugins.module_utils._safe_load import check_depth, load_yaml_all
 
 TEMPLATE_TYPES = ['kubernetes', 'compose']
 TEMPLATE_TAGS = ['private', 'common']  # CreateTemplate's tags: the type of the template's tags (reference 10.1)
@@ -69,9 +70,10 @@ def yaml_problem(error):
 
 
 def parse_manifest(text, what='template'):
-    """The documents of a manifest text, empty documents left out; refuses text that does not parse."""
+    """The documents of a manifest text, empty documents left out; refuses text that does not parse or that is
+    nested too deep, too large or expands through aliases."""
     try:
-        docs = list(yaml.safe_load_all(text))
+        docs = load_yaml_all(text, what)  # bounded: depth, size, aliases (a "billion laughs" is refused)
     except yaml.YAMLError as e:
         raise AckModuleError('%s is not valid YAML: %s' % (what, yaml_problem(e)))
     return [d for d in docs if d is not None]
@@ -82,6 +84,7 @@ def wanted_manifest(value):
     if isinstance(value, str):
         text, docs = value, parse_manifest(value)
     else:
+        check_depth(value, 'template')
         docs = [d for d in (value if isinstance(value, list) else [value]) if d is not None]
         text = yaml.safe_dump_all(docs, default_flow_style=False, sort_keys=False) if docs else ''
     if not docs:
