@@ -159,7 +159,7 @@ HINTS = dict(kubernetes_version='use alicloud.ack.ack_upgrade to upgrade a clust
 ARGSPEC = dict(
     state=dict(type='str', choices=['present', 'absent'], default='present'),
     cluster_id=dict(type='str', aliases=['id']),
-    name=dict(type='str'),
+    name=dict(type='str', aliases=['cluster_name']),
     tags=dict(type='dict', aliases=['resource_tags']),
     purge_tags=dict(type='bool', default=True),
     client_token=dict(type='str', no_log=False),

@@ -21,7 +21,7 @@ SETTLING = ('initial', 'updating', 'scaling', 'removing', 'draining', 'waiting')
 
 REF_ARGSPEC = dict(
     cluster_id=dict(type='str', aliases=['id']),
-    name=dict(type='str'),
+    name=dict(type='str', aliases=['cluster_name']),
 )
 
 

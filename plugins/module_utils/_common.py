@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What several planners and readers share: the waits after a write, unset suboptions dropped, the kubeconfig
-read, the node list, Kubernetes versions."""
+read, the node and node pool lists, Kubernetes versions."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -49,6 +49,15 @@ def list_nodes(client, cluster_id, query=None):
     path = expand_path('/clusters/{}/nodes', [cluster_id])  # ids come from ClusterRef (checked) or the API
     return list(client.paginate_pages('DescribeClusterNodes', path, query, 'nodes', page_key='page',
                                       number_param='pageNumber', size_param='pageSize', page_size=NODE_PAGE_SIZE))
+
+
+def list_pools(client, cluster_id, name=None):
+    """The node pools of the cluster (DescribeClusterNodePools), those named exactly `name` when it is given (the
+    API's NodepoolName filter is asked for, and the names are compared here again)."""
+    answer = client.call('DescribeClusterNodePools', 'GET', '/clusters/{}/nodepools', cluster_id,
+                         query={'NodepoolName': name}) or {}
+    return [p for p in answer.get('nodepools') or []
+            if name is None or (p.get('nodepool_info') or {}).get('name') == name]
 
 
 def name_of(node):

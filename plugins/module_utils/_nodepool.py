@@ -15,6 +15,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._common import (
     clean,
     find_node,
     list_nodes,
+    list_pools,
     name_of,
     parse_version,
 )
@@ -149,14 +150,6 @@ def describe_pool(client, cluster_id, nodepool_id):
     """DescribeClusterNodePoolDetail, or None when the pool does not exist."""
     return client.call('DescribeClusterNodePoolDetail', 'GET', '/clusters/{}/nodepools/{}', cluster_id, nodepool_id,
                        absent=POOL_ABSENT)
-
-
-def list_pools(client, cluster_id, name=None):
-    """The pools of the cluster (DescribeClusterNodePools), those named exactly `name` when it is given (the API's
-    NodepoolName filter is asked for, and the names are compared here again)."""
-    answer = client.call('DescribeClusterNodePools', 'GET', '/clusters/{}/nodepools', cluster_id,
-                         query={'NodepoolName': name}) or {}
-    return [p for p in answer.get('nodepools') or [] if name is None or pool_info(p).get('name') == name]
 
 
 def shown(pool):
@@ -357,6 +350,8 @@ class NodePoolPlanner(object):
             return pool
         npid = pool_id_of(pool)
         if not self.ack.wait:
+            if state == 'deleting' and self.params['state'] == 'absent':
+                return None  # on its way out already
             if state == 'deleting':
                 raise AckModuleError('node pool %s (%s) of cluster %s is being deleted; with wait: true the task '
                                      'waits for it to be gone first' % (pool_info(pool).get('name'), npid, cluster_id))
@@ -419,11 +414,7 @@ class NodePoolPlanner(object):
             raise AckModuleError('kubernetes_version %s: a new node pool runs the version of its cluster, %s; '
                                  'create it, then upgrade it' % (p['kubernetes_version'], cluster.get('current_version')))
         wanted = self.wanted()
-        body = dict(nodepool_info=dict(name=p['name']))
-        for option, value in wanted.items():
-            self.put(body, option, value)
-        if p['login_password']:
-            body['scaling_group']['login_password'] = p['login_password']
+        body = self.create_body(wanted)
         size = None if (p['auto_scaling'] or {}).get('enable') else p['desired_size']
 
         def recheck():
@@ -445,6 +436,15 @@ class NodePoolPlanner(object):
         return Plan('nodepool', {}, {}, wanted, [step], finish=finish, extra=extra,
                     extra_after=lambda: dict(nodepool_id=self.created))
 
+    def create_body(self, wanted):
+        """CreateClusterNodePool's body: the wanted settings, and the login password."""
+        body = dict(nodepool_info=dict(name=self.params['name']))
+        for option, value in wanted.items():
+            self.put(body, option, value)
+        if self.params['login_password']:
+            body.setdefault('scaling_group', {})['login_password'] = self.params['login_password']
+        return body
+
     def put(self, body, option, value):
         """Set an option's value in a request body, in the API's section and shape."""
         if option == 'name':
@@ -461,6 +461,9 @@ class NodePoolPlanner(object):
             section, key = SETTINGS.get(option) or CREATE_ONLY[option]
             if option in ('tags', 'labels'):
                 value = dict_to_tags(dict((k, '' if v is None else str(v)) for k, v in value.items()))
+            elif option == 'worker_data_disks':  # a disk's encrypted is text in the SDK's DataDisk
+                value = [dict(d, encrypted=_flat(d['encrypted'])) if d.get('encrypted') is not None else d
+                         for d in value]
             body.setdefault(section, {})[key] = value
 
     # ---- update --------------------------------------------------------------------------
@@ -636,15 +639,18 @@ class NodePoolPlanner(object):
                                  'set its desired_size to 0 first' % (pool_info(pool).get('name'), npid, total))
         self.require_active(pool, FAILED)
         self.cluster(cluster_id, 'deleting its node pools')
+        before = self.view(pool, ['name', 'desired_size'])
+        return Plan('nodepool', shown(pool), before, {}, [self.delete_step(cluster_id, npid)],
+                    finish=lambda answers: {}, extra=extra)
 
+    def delete_step(self, cluster_id, npid):
         def recheck():
+            # a lost answer: the pool being deleted, or gone, took it
             again = describe_pool(self.client, cluster_id, npid)
             return dict(rechecked=True) if again is None or pool_state(again) == 'deleting' else None
 
-        step = Step('DeleteClusterNodepool %s' % npid, lambda: self.client.call(
+        return Step('DeleteClusterNodepool %s' % npid, lambda: self.client.call(
             'DeleteClusterNodepool', 'DELETE', '/clusters/{}/nodepools/{}', cluster_id, npid,
-            query=dict(force='true' if p['force'] else None)),
+            query=dict(force='true' if self.params['force'] else None)),
             until=lambda answer: after_task(self.client, answer, pool_gone(self.client, cluster_id, npid)),
             recheck=recheck, done_codes=POOL_ABSENT)
-        before = self.view(pool, ['name', 'desired_size'])
-        return Plan('nodepool', shown(pool), before, {}, [step], finish=lambda answers: {}, extra=extra)

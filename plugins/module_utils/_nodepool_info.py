@@ -7,13 +7,8 @@ __metaclass__ = type
 
 from ansible_collections.alicloud.ack.plugins.module_utils._client import AckApiError
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import ClusterRef, says_absent
-from ansible_collections.alicloud.ack.plugins.module_utils._common import list_nodes
-from ansible_collections.alicloud.ack.plugins.module_utils._nodepool import (
-    describe_pool,
-    list_pools,
-    pool_id_of,
-    shown,
-)
+from ansible_collections.alicloud.ack.plugins.module_utils._common import list_nodes, list_pools
+from ansible_collections.alicloud.ack.plugins.module_utils._nodepool import describe_pool, pool_id_of, shown
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id
 
 ARGSPEC = dict(

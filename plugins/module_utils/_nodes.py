@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Worker nodes of a cluster, a set with a count: attach named instances, remove named nodes (or the newest or
-oldest), scale out the difference. One batched call per kind of write, in that order, each awaited (its task, the
+oldest), scale out the difference. On a cluster with node pools, the nodes of the default pool (those
+ScaleOutCluster adds); the other pools are ack_nodepool's. One batched call per kind of write, in that order, each awaited (its task, the
 cluster running again, the nodes) before the next. Also the node reads and the named waits on nodes."""
 
 from __future__ import absolute_import, division, print_function
@@ -20,6 +21,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._common import (
     clean,
     find_node,
     list_nodes,
+    list_pools,
     name_of,
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
@@ -43,6 +45,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._worker_options impor
 )
 
 MAX_SCALE_OUT = 500   # ScaleOutCluster: count 1 to 500 per call
+DEFAULT_NODE_QUOTA = 100  # DescribeUserQuota node_quota: nodes per cluster, 100 unless the account has more
 MAX_ATTACH = 100      # AttachInstances: instances per call
 GONE_STATES = ('removing', 'released', 'deleting')  # nodes on their way out do not count
 ENS_PERIODS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 12)
@@ -103,8 +106,18 @@ def is_worker(node):
     return node.get('instance_role') != 'Master' and node.get('state') not in GONE_STATES
 
 
-def workers_of(nodes):
-    return [n for n in nodes if is_worker(n)]
+def workers_of(nodes, other_pools=()):
+    """The worker nodes, those of the node pools in other_pools left out."""
+    return [n for n in nodes if is_worker(n) and n.get('nodepool_id') not in other_pools]
+
+
+def other_pools(client, cluster_id, workers):
+    """The ids of the node pools other than the default one; read (DescribeClusterNodePools) only when the workers
+    are in more than one pool."""
+    if len(set(n.get('nodepool_id') for n in workers)) < 2:
+        return ()
+    return tuple((p.get('nodepool_info') or {}).get('nodepool_id') for p in list_pools(client, cluster_id)
+                 if not (p.get('nodepool_info') or {}).get('is_default'))
 
 
 def cluster_kind(cluster):
@@ -142,10 +155,11 @@ def _show_nodes(nodes):
         states.items(), key=lambda i: str(i[0]))) or 'none')
 
 
-def workers_ready(client, cluster_id, wanted, known_ids):
-    """At least `wanted` worker nodes, every one that is not in known_ids running; a new one failing fails."""
+def workers_ready(client, cluster_id, wanted, known_ids, others=()):
+    """At least `wanted` worker nodes (those of the pools in others not counted), every one that is not in known_ids
+    running; a new one failing fails."""
     def done(nodes):
-        workers = workers_of(nodes)
+        workers = workers_of(nodes, others)
         return len(workers) >= wanted and all(n.get('state') == 'running' for n in workers
                                               if n.get('instance_id') not in known_ids)
 
@@ -173,6 +187,13 @@ def nodes_gone(client, cluster_id, ids):
 # ---- planning -----------------------------------------------------------------------------
 
 
+def node_quota(client):
+    """The account's node quota per cluster (DescribeUserQuota), the documented default when it is not answered."""
+    answer = client.call('DescribeUserQuota', 'GET', '/quota') or {}
+    quota = answer.get('node_quota')
+    return quota if isinstance(quota, int) and quota > 0 else DEFAULT_NODE_QUOTA
+
+
 def _chunks(total, size):
     while total > 0:
         yield min(total, size)
@@ -187,6 +208,7 @@ class NodesPlanner(object):
         self.params = ack.params
         self.client = ack.client
         self.ref = ClusterRef(ack)
+        self.others = ()  # the node pools other than the default one: their nodes are not counted
 
     # ---- input ---------------------------------------------------------------------------
     def check_input(self):
@@ -312,7 +334,8 @@ class NodesPlanner(object):
         if kind == 'serverless':
             self.check_kind(cluster, kind, False)
         nodes = list_nodes(self.client, cluster_id)
-        workers = workers_of(nodes)
+        self.others = other_pools(self.client, cluster_id, workers_of(nodes))
+        workers = workers_of(nodes, self.others)
         listed = set(n.get('instance_id') for n in nodes if n.get('state') not in GONE_STATES)
 
         attach = []
@@ -337,6 +360,9 @@ class NodesPlanner(object):
             remove += self.choose(cluster_id, workers, remove, total - p['count'], unknown, len(attach))
         elif p['count'] is not None:
             scale_out = p['count'] - total
+            if scale_out > 0:
+                others = sum(1 for n in nodes if n.get('state') not in GONE_STATES) - len(workers)  # masters, pools
+                self.check_quota(cluster_id, p['count'] + others)  # before any batch is planned
 
         if attach and (kind != 'edge' or p['is_edge_worker'] is False):
             check_required(p, [('key_pair', 'login_password')], 'to attach ECS instances')
@@ -420,18 +446,30 @@ class NodesPlanner(object):
             until=lambda answer: self.settled(cluster_id, answer) + [nodes_gone(self.client, cluster_id, ids)],
             recheck=recheck)
 
+    def check_quota(self, cluster_id, wanted):
+        """Refuse a count the cluster cannot reach (its nodes, masters too, within the account's node quota) before
+        the first write; the quota is read only past its documented default."""
+        if wanted <= DEFAULT_NODE_QUOTA:
+            return
+        quota = node_quota(self.client)
+        if wanted > quota:
+            raise AckModuleError('count %d would make cluster %s %d nodes, more than the node quota per cluster (%d, '
+                                 'DescribeUserQuota node_quota): nothing was changed'
+                                 % (self.params['count'], cluster_id, wanted, quota))
+
     def scale_step(self, cluster_id, kind, count, size, known):
         body = self.scale_body(kind, count)
 
         def recheck():
             # ScaleOutCluster has no idempotency token: a cluster scaling, or more workers, means it was applied
             cluster = describe_cluster(self.client, cluster_id) or {}
-            if cluster.get('state') == 'scaling' or len(workers_of(list_nodes(self.client, cluster_id))) > size:
+            workers = workers_of(list_nodes(self.client, cluster_id), self.others)
+            if cluster.get('state') == 'scaling' or len(workers) > size:
                 return dict(cluster_id=cluster_id, rechecked=True)
             return None
 
         return Step('ScaleOutCluster %d' % count, lambda: self.client.call(
             'ScaleOutCluster', 'POST', '/api/v2/clusters/{}', cluster_id, body=body),
             until=lambda answer: self.settled(cluster_id, answer) + [
-                workers_ready(self.client, cluster_id, size + count, known)],
+                workers_ready(self.client, cluster_id, size + count, known, self.others)],
             recheck=recheck)

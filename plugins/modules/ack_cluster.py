@@ -55,6 +55,7 @@ options:
     description:
       - Name of the cluster. Required to create. More than one cluster with this name fails the task.
     type: str
+    aliases: [cluster_name]
   cluster_type:
     description:
       - Kind of cluster. Required to create; also narrows the lookup by O(name).

@@ -11,6 +11,8 @@ short_description: Scale, remove and attach the worker nodes of an Alibaba Cloud
 version_added: 0.1.0
 description:
   - Manages the worker nodes of one cluster as a set with a count. Master nodes are never counted, chosen or removed.
+  - On a cluster with node pools, the set is the nodes of the default pool (where ScaleOutCluster adds nodes); the
+    nodes of the other pools are never counted, chosen or removed (M(alicloud.ack.ack_nodepool) manages them).
   - O(count) is the number of worker nodes wanted. When fewer are present, new nodes are added (ScaleOutCluster)
     with the new-node options of this task. When more are present the task fails with a message naming the nodes,
     unless the task says which go, with O(nodes) and O(state=absent) or with O(remove_policy). Nodes are never

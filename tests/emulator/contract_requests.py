@@ -10,7 +10,7 @@ from contract_scenario import FROM, MANIFEST, TO
 CLUSTER_ID = 'c0123456789abcdef0123456789abcdef'
 PACKAGE = 'ansible_collections.alicloud.ack.plugins.module_utils.'
 MODULES = ('client', 'cluster', 'cluster_info', 'nodes', 'nodes_info', 'addon', 'upgrade', 'template', 'inventory',
-           'waiter')
+           'waiter', 'nodepool', 'nodepool_info')
 
 
 def load_module_utils(tmp):
@@ -141,6 +141,23 @@ def nodes(mu, rec):
     info.gather_nodes(Ack(dict(sample(info.ARGSPEC), cluster_id=cid, name=None), rec))
 
 
+def nodepools(mu, rec):
+    module, cid, npid = mu['nodepool'], CLUSTER_ID, IDS['nodepool_id']
+    p = planner(module.NodePoolPlanner, rec, module.ARGSPEC, key_pair=None)  # a password or a key pair
+    wanted = p.wanted()
+    rec.call('CreateClusterNodePool', 'POST', '/clusters/{}/nodepools', cid, body=p.create_body(wanted))
+    # every setting changed in place at once (ModifyClusterNodePool), a removal, an upgrade, a delete
+    changed = dict((k, v) for k, v in wanted.items() if k not in module.CREATE_ONLY)
+    pool = dict(nodepool_info={'nodepool_id': npid, 'name': 'old'}, auto_scaling={}, management={})
+    p.modify_step(cid, pool, changed, None).run()
+    p.remove_step(cid, npid, [{'instance_id': 'i-contract0001', 'node_name': 'cn-hangzhou.10.0.0.1'}]).run()
+    p.upgrade_step(cid, npid, TO).run()
+    p.delete_step(cid, npid).run()
+    module.describe_pool(rec, cid, npid)
+    info = mu['nodepool_info']
+    info.gather_pools(Ack(dict(sample(info.ARGSPEC), cluster_id=cid, cluster_name=None, nodepool_id=None), rec))
+
+
 def addons(mu, rec):
     module, cid = mu['addon'], CLUSTER_ID
     p = planner(module.AddonPlanner, rec, module.ARGSPEC)
@@ -177,6 +194,6 @@ def templates(mu, rec):
 def collection_requests(mu):
     """Every (operation, query, body) the collection's request builders send, with every option set."""
     rec = Recorder(mu)
-    for part in (clusters, nodes, addons, upgrades, templates):
+    for part in (clusters, nodes, nodepools, addons, upgrades, templates):
         part(mu, rec)
     return rec.sent

@@ -19,7 +19,9 @@ UNKNOWN_TEMPLATE = '20663627-81ee-4cfe-9b69-c96fcb84a674'
 WRITES = ('CreateCluster', 'ModifyCluster', 'DeleteCluster', 'ModifyClusterTags', 'ScaleOutCluster',
           'RemoveClusterNodes', 'DeleteClusterNodes', 'AttachInstances', 'UpgradeCluster', 'PauseClusterUpgrade',
           'CancelClusterUpgrade', 'ResumeUpgradeCluster', 'CreateTemplate', 'UpdateTemplate', 'DeleteTemplate',
-          'InstallClusterAddons', 'UnInstallClusterAddons', 'UpgradeClusterAddons', 'RevokeK8sClusterKubeConfig')
+          'InstallClusterAddons', 'UnInstallClusterAddons', 'UpgradeClusterAddons', 'CreateClusterNodePool',
+          'ModifyClusterNodePool', 'ScaleClusterNodePool', 'RemoveNodePoolNodes', 'UpgradeClusterNodepool',
+          'DeleteClusterNodepool', 'RevokeK8sClusterKubeConfig')
 SEEDED = {'name': 'bad-inputs', 'cluster_type': 'ManagedKubernetes', 'region_id': 'cn-hangzhou',
           'vpcid': 'vpc-bad00001', 'vswitch_ids': ['vsw-bad00001'], 'num_of_nodes': 1,
           'kubernetes_version': V128, 'worker_instance_types': ['ecs.g7.xlarge'],
@@ -230,6 +232,58 @@ def corpus(cid, tid, emulator_port, closed_port, files):
         ('nodepool_id malformed', m + 'ack_nodes_info', dict(c, nodepool_id='np/../x'), 'is not a valid id', None),
         ('nodes_info no cluster', m + 'ack_nodes_info', {}, ONE_OF_CLUSTER, None),
         ('nodes_info options type', m + 'ack_nodes_info', dict(c, options=['a']), 'options', None),
+        # -- ack_nodepool, ack_nodepool_info (the seeded cluster's default pool: default-nodepool, 1 node) ------
+        ('pool size -1', m + 'ack_nodepool', dict(c, name='p', desired_size=-1), 'desired_size must not be negative',
+         None),
+        ('pool not named', m + 'ack_nodepool', dict(c, desired_size=1),
+         'one of the following is required: name, nodepool_id', None),
+        ('pool no cluster', m + 'ack_nodepool', {'name': 'p', 'desired_size': 1},
+         'one of the following is required: cluster_id, cluster_name', None),
+        ('pool id as path', m + 'ack_nodepool', dict(c, nodepool_id='np/../x'), 'is not a valid id', None),
+        ('pool name invalid', m + 'ack_nodepool', dict(c, name='-pool'), "name '-pool' is not valid", None),
+        ('pool min above max', m + 'ack_nodepool', dict(c, name='p', auto_scaling={'min_instances': 3,
+                                                                                   'max_instances': 1}),
+         'auto_scaling.min_instances (3) is more than', None),
+        ('pool size with auto scaling', m + 'ack_nodepool', dict(c, name='p', desired_size=1, auto_scaling={
+            'enable': True, 'max_instances': 2}), 'desired_size does not apply with auto_scaling.enable', None),
+        ('pool scaling type choice', m + 'ack_nodepool', dict(c, name='p', auto_scaling={'type': 'tpu'}), 'type',
+         None),
+        ('pool force with present', m + 'ack_nodepool', dict(c, name='default-nodepool', force=True),
+         'use it with state=absent', None),
+        ('pool rolling policy alone', m + 'ack_nodepool', dict(c, name='p', rolling_policy={'max_parallelism': 1}),
+         'rolling_policy goes with kubernetes_version', None),
+        ('pool version malformed', m + 'ack_nodepool', dict(c, name='default-nodepool', kubernetes_version='latest'),
+         'is not a Kubernetes version', None),
+        ('pool new without types', m + 'ack_nodepool', dict(c, name='new-pool', desired_size=1,
+                                                            vswitch_ids=['vsw-bad00001'], key_pair='k'),
+         "worker_instance_types is required to create node pool 'new-pool'", None),
+        ('pool weak password', m + 'ack_nodepool', dict(c, name='p', login_password='weak'), 'login_password must be',
+         None),
+        ('pool password and key pair', m + 'ack_nodepool', dict(c, name='p', login_password='Bad-Passw0rd!',
+                                                                key_pair='k'), 'mutually exclusive', None),
+        ('pool unknown id', m + 'ack_nodepool', dict(c, nodepool_id='np0123456789abcdef0123456789abcdef',
+                                                     desired_size=1), 'not found in cluster', None),
+        ('pool not empty', m + 'ack_nodepool', dict(c, name='default-nodepool', state='absent'), 'set force: true',
+         None),
+        ('pool force-new field', m + 'ack_nodepool', dict(c, name='default-nodepool', login_as_non_root=True),
+         'login_as_non_root cannot be changed in place', None),
+        ('pool past the control plane', m + 'ack_nodepool', dict(c, name='default-nodepool',
+                                                                 kubernetes_version='1.30.1-aliyun.1'),
+         'upgrade the control plane first', None),
+        ('pool taint effect choice', m + 'ack_nodepool', dict(c, name='p', taints=[{'key': 'a', 'effect': 'Never'}]),
+         'effect', None),
+        ('pool removal when absent', m + 'ack_nodepool', dict(c, name='p', state='absent', remove_nodes=['x']),
+         'state=absent deletes the node pool', None),
+        ('pool unknown cluster', m + 'ack_nodepool', {'cluster_id': UNKNOWN_CLUSTER, 'name': 'p', 'desired_size': 1},
+         'not found', 'ErrorClusterNotFound'),
+        ('pool unknown cluster name', m + 'ack_nodepool', {'cluster_name': 'no-such-cluster', 'name': 'p',
+                                                           'desired_size': 1}, 'no-such-cluster', None),
+        ('pool_info no cluster', m + 'ack_nodepool_info', {}, 'one of the following is required: cluster_id, '
+                                                              'cluster_name', None),
+        ('pool_info id malformed', m + 'ack_nodepool_info', dict(c, nodepool_id='pool-1'), 'is not a valid id', None),
+        ('pool_info gather_nodes type', m + 'ack_nodepool_info', dict(c, gather_nodes='maybe'), 'gather_nodes', None),
+        ('pool_info unknown cluster', m + 'ack_nodepool_info', {'cluster_id': UNKNOWN_CLUSTER}, 'not found',
+         'ErrorClusterNotFound'),
         # -- ack_addon ----------------------------------------------------------------------------------------
         ('addons missing', m + 'ack_addon', dict(c), 'addons', None),
         ('addons as strings', m + 'ack_addon', dict(c, addons='logtail-ds'), 'dictionary requested', None),
@@ -370,7 +424,7 @@ def test_the_corpus_is_large_and_distinct(ran):
     assert len(cases) >= 100
     assert len(set(case[0] for case in cases)) == len(cases)
     assert len(set((case[1], repr(sorted(case[2].items()))) for case in cases)) == len(cases)
-    assert len(set(case[1] for case in cases)) == 11  # every module
+    assert len(set(case[1] for case in cases)) == 13  # every module
 
 
 def test_no_write_call_reached_the_emulator(ran):

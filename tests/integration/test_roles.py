@@ -178,7 +178,8 @@ def cluster_play(playbook, name, **variables):
                                            worker_system_disk_category='cloud_essd', worker_system_disk_size=120))
     role.update(variables)
     return play(playbook, name, dict(module_defaults={'alicloud.ack.%s' % m: dict(wait_sleep=0.2)
-                                                      for m in ('ack_cluster', 'ack_nodes', 'ack_addon')},
+                                                      for m in ('ack_cluster', 'ack_nodes', 'ack_nodepool',
+                                                                'ack_addon')},
                                      roles=[role]))
 
 
@@ -186,7 +187,8 @@ def upgrade_play(playbook, name, **variables):
     role = dict(role='alicloud.ack.upgrade', upgrade_cluster_name=name, upgrade_version=TARGET)
     role.update(variables)
     return play(playbook, 'upgrade-' + name, dict(
-        module_defaults={'alicloud.ack.%s' % m: dict(wait_sleep=0.2) for m in ('ack_upgrade', 'ack_addon')},
+        module_defaults={'alicloud.ack.%s' % m: dict(wait_sleep=0.2)
+                         for m in ('ack_upgrade', 'ack_nodepool', 'ack_addon')},
         roles=[role]))
 
 
@@ -215,6 +217,55 @@ def test_upgrade_can_stop_after_the_control_plane(playbook, emulator):
     # the same again: at the version, nothing to do
     out, recap = run(playbook, upgrade_play(playbook, 'cp', upgrade_control_plane_only=True))
     assert recap['localhost']['changed'] == 0 and writes(emulator)['UpgradeCluster'] == 1
+
+
+POOL = dict(name='batch', desired_size=1, worker_instance_types=['ecs.g7.xlarge'], login_password=PASSWORD + '-pool',
+            labels={'workload': 'batch'})
+
+
+def pool_tasks(emulator, task_type):
+    return [t for t in emulator.admin('docs/task')['docs'] if t.get('task_type') == task_type]
+
+
+def test_the_roles_converge_node_pools_and_upgrade_them_after_the_control_plane(playbook, emulator):
+    out, recap = run(playbook, cluster_play(playbook, 'pools', cluster_node_pools=[POOL]) + ['-vvv'])
+    assert PASSWORD not in out  # neither the nodes' nor the pool's password reached any output
+    made = writes(emulator)
+    assert made == dict(CreateCluster=1, CreateClusterNodePool=1), made
+    out, recap = run(playbook, cluster_play(playbook, 'pools', cluster_node_pools=[POOL]))
+    assert recap['localhost']['changed'] == 0 and writes(emulator) == made
+
+    # the plan, in check mode: the control plane, then the pools one at a time; no write
+    upgrade = upgrade_play(playbook, 'pools', upgrade_node_pools='all', upgrade_max_parallelism=1)
+    out, recap = run(playbook, upgrade + ['--check'])
+    assert writes(emulator) == made
+    assert ('"worker nodes: node pools default-nodepool, batch after the control plane, one at a time, 1 nodes at a '
+            'time"') in out, out[-3000:]
+
+    out, recap = run(playbook, upgrade)
+    assert [t['parameters']['master_only'] for t in upgrade_tasks(emulator)] == [True]
+    pools = pool_tasks(emulator, 'nodepool_upgrade')
+    assert [(t['parameters']['kubernetes_version'], t['parameters']['max_parallelism']) for t in pools] == [
+        (TARGET, 1)] * len(pools) and pools, pools
+    assert min(t['created'] for t in pools) >= upgrade_tasks(emulator)[0]['created']  # after the control plane
+    done = writes(emulator)
+    out, recap = run(playbook, upgrade)
+    assert recap['localhost']['changed'] == 0 and writes(emulator) == done
+
+
+def test_upgrade_refuses_a_pool_that_is_not_active_or_not_there(playbook, emulator):
+    run(playbook, cluster_play(playbook, 'brokenpool'))
+    emulator.admin('fail-next', dict(operation='CreateClusterNodePool', message='no stock'))
+    create = play(playbook, 'create', dict(tasks=[{
+        'name': 'A pool whose creation fails', 'alicloud.ack.ack_nodepool': dict(
+            POOL, cluster_name='brokenpool', name='broken', vswitch_ids=['vsw-brokenpool'], wait_sleep=0.2),
+        'ignore_errors': True}]))
+    run(playbook, create)
+    before = writes(emulator)
+    out, recap = run(playbook, upgrade_play(playbook, 'brokenpool', upgrade_node_pools=['broken', 'nope']), ok=False)
+    assert ('cluster brokenpool is not healthy, nothing was upgraded: node pools not active: broken; node pools not '
+            'found: nope') in ' '.join(out.split()), out[-3000:]
+    assert writes(emulator) == before
 
 
 def test_apps_role_prunes_only_its_own_templates(playbook, emulator, tmp_path):

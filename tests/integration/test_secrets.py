@@ -23,13 +23,13 @@ from cases import MARK
 STS = {'access_key_id': 'STS.SECRETSTESTKEYID', 'access_key_secret': 'SecretsTestSecretValue0123456789',
        'security_token': 'SecretsTestSecurityToken0123456789=='}
 PASSWORDS = {'cluster': 'Cluster-Passw0rd-Secret!', 'nodes': 'Nodes-Passw0rd-Secret!',
-             'attach': 'Attach-Passw0rd-Secret!'}
+             'attach': 'Attach-Passw0rd-Secret!', 'pool': 'Pool-Passw0rd-Secret!'}
 ATTACH = 'i-secretsattach01'
 # registered results printed at the end (not those of no_log tasks, which the user chose to keep whole)
 SHOWN = ['created', 'rerun', 'listed', 'kube', 'kube_again', 'revoked', 'kube_fresh', 'history', 'kube_removed',
          'scaled', 'attached', 'removed',
          'nodes', 'script', 'addon', 'addons', 'template', 'templates', 'template_deleted', 'upgraded', 'upgrade',
-         'deleted']
+         'pool', 'pool_version', 'pools', 'pool_deleted', 'deleted']
 
 PLAYBOOK = """
 - name: Every module's life cycle, at -vvv, with STS credentials as options
@@ -43,6 +43,7 @@ PLAYBOOK = """
     alicloud.ack.ack_cluster: &waits
       wait_sleep: 0.2
     alicloud.ack.ack_nodes: *waits
+    alicloud.ack.ack_nodepool: *waits
     alicloud.ack.ack_addon: *waits
     alicloud.ack.ack_upgrade: *waits
   tasks:
@@ -149,6 +150,33 @@ PLAYBOOK = """
         state: absent
         nodes: ["{{ attach }}"]
       register: removed
+    - name: A node pool with a login password
+      alicloud.ack.ack_nodepool:
+        cluster_id: "{{ created.cluster.cluster_id }}"
+        name: secret-pool
+        desired_size: 1
+        worker_instance_types: [ecs.g7.xlarge]
+        vswitch_ids: [vsw-secrets01]
+        login_password: "{{ passwords.pool }}"
+      register: pool
+    - name: The pool at its version
+      alicloud.ack.ack_nodepool:
+        cluster_id: "{{ created.cluster.cluster_id }}"
+        name: secret-pool
+        kubernetes_version: 1.28.9-aliyun.1
+      register: pool_version
+    - name: The pools and their nodes
+      alicloud.ack.ack_nodepool_info:
+        cluster_id: "{{ created.cluster.cluster_id }}"
+        gather_nodes: true
+      register: pools
+    - name: Delete the pool
+      alicloud.ack.ack_nodepool:
+        cluster_id: "{{ created.cluster.cluster_id }}"
+        name: secret-pool
+        state: absent
+        force: true
+      register: pool_deleted
     - name: Install an add-on
       alicloud.ack.ack_addon:
         cluster_id: "{{ created.cluster.cluster_id }}"
@@ -199,6 +227,7 @@ PLAYBOOK = """
           - scaled is changed and attached is changed and removed is changed and addon is changed
           - template is changed and template_deleted is changed and upgraded is changed
           - kube_removed is changed and deleted is changed
+          - pool is changed and pool_version is not changed and pool_deleted is changed
     - name: All registered results
       ansible.builtin.debug:
         msg: "%(mark)s{{ [%(shown)s] | to_json }}"

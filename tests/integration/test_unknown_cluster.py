@@ -39,6 +39,16 @@ def modules(path):
     ]
 
 
+def by_cluster_name():
+    """[(module, options without the cluster)]: modules whose name option names something else (a node pool), so
+    the cluster's name is cluster_name; and one whose name is the cluster's, by its alias cluster_name."""
+    return [
+        ('ack_nodepool', {'name': 'p', 'desired_size': 1}),
+        ('ack_nodepool_info', {}),
+        ('ack_addon_info', {'names': ['coredns']}),
+    ]
+
+
 @pytest.fixture(scope='module')
 def ran(emulator, tmp_path_factory):
     """Every module by an unknown id and by an unknown name, in one playbook; the results and the writes made."""
@@ -50,6 +60,9 @@ def ran(emulator, tmp_path_factory):
     for module, args in modules(path):
         cases.append(('id', M + module, dict(args, cluster_id=UNKNOWN_CLUSTER)))
         cases.append(('name', M + module, dict(args, name=NAME)))
+    for module, args in by_cluster_name():
+        cases.append(('id', M + module, dict(args, cluster_id=UNKNOWN_CLUSTER)))
+        cases.append(('name', M + module, dict(args, cluster_name=NAME)))
     cases += [
         ('id', M + 'ack_cluster_info', {'cluster_id': UNKNOWN_CLUSTER}),
         ('list', M + 'ack_cluster_info', {'name': NAME}),

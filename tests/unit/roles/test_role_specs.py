@@ -27,6 +27,14 @@ ROLES = ('cluster', 'upgrade', 'apps')
 # module_defaults (group/alicloud.ack.ack, or per module), which reach the role's tasks.
 PLAY_DEFAULTS = 'set by the play with module_defaults'
 BY_ID = 'the role passes the cluster_id it read (name and cluster_id are alternatives)'
+BY_POOL = 'the role passes the cluster_id it read (cluster_name and cluster_id are alternatives)'
+# ack_nodepool's settings of a pool, which the upgrade role leaves to the cluster role
+POOL_SETTINGS = ('state', 'force', 'desired_size', 'auto_scaling', 'management', 'labels', 'taints', 'update_nodes',
+                 'unschedulable', 'runtime', 'runtime_version', 'tags', 'vswitch_ids', 'security_group_ids',
+                 'login_as_non_root', 'ram_role_name', 'worker_instance_types', 'worker_system_disk_category',
+                 'worker_system_disk_size', 'worker_data_disks', 'worker_instance_charge_type', 'worker_period',
+                 'worker_period_unit', 'worker_auto_renew', 'worker_auto_renew_period', 'key_pair', 'login_password',
+                 'cpu_policy', 'cloud_monitor_flags', 'image_id', 'user_data', 'remove_nodes', 'drain', 'release')
 NOT_FORWARDED = {
     'cluster': {
         'ack_cluster': {
@@ -44,6 +52,15 @@ NOT_FORWARDED = {
                             'ack_cluster, one name cannot carry both',
             'disable_rollback': 'a scale-out keeps the API default (the resources of a failed one stay, to look at); '
                                 'cluster_settings.disable_rollback is the create\'s',
+        },
+        'ack_nodepool': {
+            'cluster_name': BY_POOL,
+            'nodepool_id': 'the role names its pools by name',
+            'kubernetes_version': 'pool upgrades are the upgrade role\'s (upgrade_node_pools), after the control plane',
+            'rolling_policy': 'goes with kubernetes_version (not forwarded)',
+            'remove_nodes': 'removing named nodes is a one-off task, not a setting',
+            'drain': 'goes with remove_nodes (not forwarded)',
+            'release': 'goes with remove_nodes (not forwarded)',
         },
         'ack_addon': {
             'name': BY_ID,
@@ -81,6 +98,17 @@ NOT_FORWARDED = {
         'ack_addon': {
             'name': BY_ID,
         },
+        'ack_nodepool_info': {
+            'cluster_name': BY_POOL,
+            'name': 'the role reads every pool (upgrade_node_pools chooses among them)',
+            'nodepool_id': 'the role reads every pool (upgrade_node_pools chooses among them)',
+            'gather_nodes': 'the pools\' states tell whether they can be upgraded; their nodes are not needed',
+        },
+        'ack_nodepool': dict(
+            dict.fromkeys(POOL_SETTINGS, 'the role upgrades pools; their settings are the cluster role\'s '
+                                         '(cluster_node_pools)'),
+            cluster_name=BY_POOL,
+            name='the role passes the nodepool_id it read (name and nodepool_id are alternatives)'),
     },
     'apps': {
         'ack_template': {},

@@ -12,6 +12,7 @@ import pytest
 
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._nodepool import NodePoolPlanner
+from ansible_collections.alicloud.ack.plugins.module_utils._nodes import NodesPlanner
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import execute
 from ansible_collections.alicloud.ack.tests.unit.plugins.module_utils.fake_client import (
     FakeAck,
@@ -363,3 +364,62 @@ def test_a_pool_that_does_not_tell_its_version_cannot_be_compared():
         planned(client, nodepool_id=NPID, kubernetes_version='1.30.1-aliyun.1')
     assert info.value.msg == ('kubernetes_version: node pool %s does not tell its Kubernetes version (no kubelet '
                               'among its node_components), so it cannot be compared' % NPID)
+
+
+def test_ack_nodes_counts_the_default_pool_only():
+    """A cluster's worker count (ack_nodes) is its default pool's: the nodes of other pools are not counted or
+    chosen for removal."""
+    listed = answer('DescribeClusterNodePools')['nodepools']
+    default, other = [p['nodepool_info']['nodepool_id'] for p in listed]
+    nodes = answer('DescribeClusterNodes')
+    for node in nodes['nodes']:
+        if node['instance_role'] == 'Worker':
+            node['nodepool_id'] = default
+    pool_node = dict(POOL_NODES[0], nodepool_id=other)
+    nodes['nodes'].append(pool_node)
+    nodes['page']['total_count'] = len(nodes['nodes'])
+    client = FakeClient()
+    client.on('DescribeClusterDetail', CID, answer='DescribeClusterDetail.running')
+    client.on('DescribeClusterNodes', CID, answer=nodes)
+    client.on('DescribeClusterNodePools', CID, answer='DescribeClusterNodePools')
+    workers = [n['node_name'] for n in nodes['nodes'] if n['instance_role'] == 'Worker' and n is not pool_node]
+    ack = FakeAck('ack_nodes', client, cluster_id=CID, count=len(workers))
+    plan = NodesPlanner(ack).plan()
+    assert plan.steps == [] and plan.before['workers'] == sorted(workers)
+    ack = FakeAck('ack_nodes', client, cluster_id=CID, count=len(workers) - 1, remove_policy='newest')
+    plan = NodesPlanner(ack).plan()
+    assert [s.label for s in plan.steps] == ['RemoveClusterNodes %s' % workers[-1]]
+
+
+def deleting_pool_client():
+    client = client_with()
+    client.on('DescribeClusterNodePools', CID, query=BY_NAME, answer={
+        'nodepools': [answer('DescribeClusterNodePoolDetail.deleting')]})
+    client.on('DescribeClusterNodePoolDetail', CID, NPID, answers=[
+        'DescribeClusterNodePoolDetail.deleting', error('DescribeClusterNodePoolDetail.ErrorNodePoolNotFound')])
+    return client
+
+
+def test_a_pool_being_deleted_is_waited_out_before_one_of_its_name_is_made():
+    client = deleting_pool_client()
+    ack, plan = planned(client, name='batch', **SETTINGS)
+    assert [s.label for s in plan.steps] == ['CreateClusterNodePool batch']
+    assert client.operations() == ['DescribeClusterNodePools', 'DescribeClusterNodePoolDetail',
+                                   'DescribeClusterNodePoolDetail', 'DescribeClusterDetail']
+    assert ack.clock.now == 10
+
+
+@pytest.mark.parametrize('state, steps', [('present', None), ('absent', [])])
+def test_without_wait_a_pool_being_deleted_is_refused_to_create_and_gone_to_delete(state, steps):
+    client = deleting_pool_client()
+    options = dict(SETTINGS, name='batch', wait=False) if state == 'present' else dict(
+        name='batch', wait=False, state='absent', force=True)
+    if steps is None:
+        with pytest.raises(AckModuleError) as info:
+            planned(client, **options)
+        assert info.value.msg == ('node pool batch (%s) of cluster %s is being deleted; with wait: true the task '
+                                  'waits for it to be gone first' % (NPID, CID))
+    else:
+        ack, plan = planned(client, **options)
+        assert plan.steps == steps
+    assert client.writes() == []
