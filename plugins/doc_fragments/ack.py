@@ -178,7 +178,7 @@ attributes:
     description: Nothing changes.
 '''
 
-    # Options of the worker nodes a task creates (module_utils/_worker_options.py): ack_cluster, ack_nodes.
+    # Options of the worker nodes a task creates (module_utils/_worker_options.py): ack_cluster, ack_nodes, ack_nodepool.
     WORKER = r'''
 options:
   worker_instance_types:
