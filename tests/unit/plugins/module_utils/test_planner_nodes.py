@@ -170,3 +170,24 @@ def test_a_lost_attach_answer_is_not_sent_again_when_the_instance_joined():
     result = execute(ack, NodesPlanner(ack).plan())
     assert [c.operation for c in client.writes()] == ['AttachInstances']
     assert INSTANCE in [n['instance_id'] for n in result['nodes']]
+
+
+@pytest.mark.parametrize('count, quota', [(10 ** 20, 1000), (1200, 1000), (150, None)])
+def test_a_count_past_the_node_quota_is_refused_before_any_batch_is_planned(count, quota):
+    client = cluster()
+    client.on('DescribeUserQuota', answer={'node_quota': quota} if quota else {})
+    with pytest.raises(AckModuleError) as info:
+        NodesPlanner(FakeAck('ack_nodes', client, cluster_id=CID, count=count, **NEW_NODE)).plan()
+    assert info.value.msg.startswith('count %d would make cluster %s' % (count, CID))
+    assert 'more than the node quota per cluster (%d, DescribeUserQuota node_quota)' % (quota or 100) \
+        in info.value.msg
+    assert client.operations() == ['DescribeClusterDetail', 'DescribeClusterNodes', 'DescribeUserQuota']
+
+
+def test_a_count_within_a_raised_quota_plans_batches_of_500():
+    client = cluster()
+    client.on('DescribeUserQuota', answer={'node_quota': 2000})
+    plan = NodesPlanner(FakeAck('ack_nodes', client, cluster_id=CID, count=1200, **NEW_NODE)).plan()
+    labels = [s.label for s in plan.steps]
+    assert labels[:2] == ['ScaleOutCluster 500', 'ScaleOutCluster 500'] and len(labels) == 3
+    assert labels[2].startswith('ScaleOutCluster ') and int(labels[2].split()[1]) < 200
