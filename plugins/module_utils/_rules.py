@@ -32,7 +32,7 @@ def check_id(option, value, kind=None):
     if value is None:
         return value
     pattern, words = ID_FORMATS[kind or option]
-    if not isinstance(value, str) or not re.match(pattern, value) or '..' in value:
+    if not isinstance(value, str) or not re.match(pattern, value) or '..' in value or '\n' in value:  # $ ends before \n
         raise AckModuleError('%s %r is not a valid id (%s)' % (option, value, words))
     return value
 
