@@ -11,9 +11,18 @@ import re
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import ClusterRef, find_clusters
 from ansible_collections.alicloud.ack.plugins.module_utils._common import read_kubeconfig
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
+from ansible_collections.alicloud.ack.plugins.module_utils._fleet import (
+    MAX_WORKERS,
+    each_cluster,
+    node_health,
+    read_versions,
+    thread_clients,
+    upgrade_view,
+)
 from ansible_collections.alicloud.ack.plugins.module_utils._history import kubeconfig_states, recent_tasks
 
-GATHER = ['resources', 'logs', 'tags', 'quota', 'external_agent', 'kubeconfig', 'kubeconfig_states', 'tasks']
+GATHER = ['resources', 'logs', 'tags', 'quota', 'external_agent', 'kubeconfig', 'kubeconfig_states', 'tasks',
+          'upgrade', 'node_health']
 # The detail already has `tags` ([{key, value}]); ListTagResources answers go beside it.
 GATHERED_KEYS = dict(tags='tag_resources')
 # Credential values in a kubeconfig or an agent manifest: `client-key-data: ...`, `token: ...`, TOKEN env values.
@@ -29,11 +38,12 @@ def hide_credentials(ack, text, what):
 
 ARGSPEC = dict(
     cluster_id=dict(type='str', aliases=['id']),
-    name=dict(type='str'),
+    name=dict(type='str', aliases=['cluster_name']),
     cluster_type=dict(type='str'),
     gather=dict(type='list', elements='str', choices=GATHER, default=[]),
     kubeconfig_private=dict(type='bool', default=False),
     kubeconfig_duration=dict(type='int'),
+    max_workers=dict(type='int', default=MAX_WORKERS),
 )
 
 
@@ -63,6 +73,8 @@ def gather_info(ack):
     client = ack.client
     if p['kubeconfig_duration'] is not None and not 15 <= p['kubeconfig_duration'] <= 4320:
         raise AckModuleError('kubeconfig_duration must be 15 to 4320 minutes, got %d' % p['kubeconfig_duration'])
+    if p['max_workers'] < 1:
+        raise AckModuleError('max_workers must be at least 1, got %d' % p['max_workers'])
     if p['cluster_id']:
         ref = ClusterRef(ack)  # an explicit id names one cluster, which must exist; a name only filters the list
         detail = ref.lookup()
@@ -72,19 +84,34 @@ def gather_info(ack):
     else:
         clusters = find_clusters(client, name=p['name'], cluster_type=p['cluster_type'])
     result = {'changed': False, 'clusters': clusters}
-    for what in p['gather']:
-        if what == 'quota':
-            result['quota'] = client.call('DescribeUserQuota', 'GET', '/quota')
-            continue
-        for cluster in clusters:
+    if 'quota' in p['gather']:
+        result['quota'] = client.call('DescribeUserQuota', 'GET', '/quota')
+    wanted = [what for what in p['gather'] if what != 'quota']
+    if not wanted:
+        return result
+    make_client = thread_clients(ack)  # max_workers clusters at a time, each worker with a client of its own
+    versions = read_versions(client, make_client, clusters, p['max_workers']) if 'upgrade' in wanted else {}
+    gathered = each_cluster(client, make_client, clusters, lambda cl, cluster: dict(
+        (what, _gather_one(cl, cluster, what, p, versions)) for what in wanted), p['max_workers'])
+    for cluster, found in zip(clusters, gathered):  # in the task's thread: hide() is not for worker threads
+        for what, value in found.items():
             if what == 'kubeconfig':
-                answer = read_kubeconfig(client, cluster['cluster_id'], p['kubeconfig_private'],
-                                         p['kubeconfig_duration'])
-                cluster['kubeconfig'] = answer.get('config') or ''
+                cluster['kubeconfig'] = value.get('config') or ''
                 hide_credentials(ack, cluster['kubeconfig'], 'kubeconfig')
-                cluster['kubeconfig_expiration'] = answer.get('expiration')
+                cluster['kubeconfig_expiration'] = value.get('expiration')
                 continue
-            cluster[GATHERED_KEYS.get(what, what)] = value = _per_cluster(client, cluster['cluster_id'], what, p)
+            cluster[GATHERED_KEYS.get(what, what)] = value
             if what == 'external_agent':
                 hide_credentials(ack, (value or {}).get('config'), 'external agent manifest')
     return result
+
+
+def _gather_one(client, cluster, what, params, versions):
+    if what == 'kubeconfig':
+        return read_kubeconfig(client, cluster['cluster_id'], params['kubeconfig_private'],
+                               params['kubeconfig_duration'])
+    if what == 'node_health':
+        return node_health(client, cluster)
+    if what == 'upgrade':
+        return upgrade_view(client, cluster, versions)
+    return _per_cluster(client, cluster['cluster_id'], what, params)

@@ -34,6 +34,7 @@ options:
     description:
       - Only clusters with exactly this name. A name that matches no cluster returns an empty RV(clusters).
     type: str
+    aliases: [cluster_name]
   cluster_type:
     description:
       - Only clusters of this type, for example V(ManagedKubernetes).
@@ -46,13 +47,30 @@ options:
       - V(kubeconfig_states) (ListClusterKubeconfigStates) lists the kubeconfigs the cluster issued, one per
         account, with C(cert_state) and C(cert_expire_time); V(tasks) (DescribeClusterTasks) the cluster's 50 newest
         tasks, newest first, with C(task_type), C(state), C(created) and, for a failed one, C(error).
+      - V(upgrade) adds under C(upgrade) what M(alicloud.ack.ack_upgrade_info) tells of the cluster, that is
+        C(next_version) (null when it runs the newest), C(upgradable_versions), C(status) (the latest upgrade's
+        status, step, error, precheck report and task), C(in_progress) and C(paused). One
+        DescribeKubernetesVersionMetadata per Kubernetes version in the list, one GetUpgradeStatus per cluster.
+      - V(node_health) adds under C(node_health) C(total) (nodes), C(ready) (nodes whose C(node_status) is
+        V(Ready)) and C(not_ready), the others with C(node_name), C(instance_id), C(state), C(node_status) and
+        C(error_message) (DescribeClusterNodes, every page; none for a serverless cluster).
+      - With O(gather) V(upgrade) and V(node_health), one task reports the state, version, upgradability and node
+        health of every cluster of the region, reading O(max_workers) clusters at a time.
       - V(kubeconfig) and V(external_agent) hold credentials (the client key and certificate, the agent's token).
         Unless the task sets C(no_log), they are masked in the result and a warning says so; to use them, set
         C(no_log) on the task, or write the kubeconfig to a file with M(alicloud.ack.ack_kubeconfig).
     type: list
     elements: str
-    choices: [resources, logs, tags, quota, external_agent, kubeconfig, kubeconfig_states, tasks]
+    choices: [resources, logs, tags, quota, external_agent, kubeconfig, kubeconfig_states, tasks, upgrade,
+              node_health]
     default: []
+  max_workers:
+    description:
+      - How many clusters O(gather) reads at a time, each with a connection of its own (as the inventory plugin's
+        C(max_workers)). V(1) reads one cluster after the other.
+      - The calls are the same whatever the number; it bounds how many are in flight at once.
+    type: int
+    default: 8
   kubeconfig_private:
     description:
       - Ask for the kubeconfig and external agent of the internal (VPC) API server address.
@@ -81,6 +99,20 @@ EXAMPLES = r'''
     gather: [kubeconfig_states, tasks]
   register: prod_history
 
+- name: A fleet report in one task - every cluster's state, version, next version and node health
+  alicloud.ack.ack_cluster_info:
+    gather: [upgrade, node_health]
+    max_workers: 16
+  register: fleet
+
+- name: Clusters that need attention
+  ansible.builtin.debug:
+    msg: "{{ item.name }}: {{ item.state }}, {{ item.node_health.not_ready | length }} node(s) not ready"
+  loop: "{{ fleet.clusters }}"
+  loop_control:
+    label: "{{ item.name }}"
+  when: item.state != 'running' or item.node_health.not_ready | length > 0
+
 - name: The kubeconfig of a cluster, kept out of the log
   alicloud.ack.ack_cluster_info:
     cluster_id: "{{ prod.clusters[0].cluster_id }}"
@@ -93,8 +125,8 @@ RETURN = r'''
 clusters:
   description:
     - Matching clusters as the API gives them, with gathered subsets under C(resources), C(logs),
-      C(tag_resources), C(external_agent), C(kubeconfig) (with C(kubeconfig_expiration)), C(kubeconfig_states)
-      and C(tasks).
+      C(tag_resources), C(external_agent), C(kubeconfig) (with C(kubeconfig_expiration)), C(kubeconfig_states),
+      C(tasks), C(upgrade) and C(node_health) (see O(gather)).
   returned: always
   type: list
   elements: dict

@@ -13,6 +13,8 @@ description:
   - Returns the cluster's current version, the versions it can be upgraded to in one step, and the state of its
     upgrade (GetUpgradeStatus), with whether an upgrade is in progress or paused.
   - To upgrade, pause, resume or cancel, use M(alicloud.ack.ack_upgrade).
+  - For many clusters in one task (a fleet), M(alicloud.ack.ack_cluster_info) with
+    O(alicloud.ack.ack_cluster_info#module:gather=upgrade) returns the same for every cluster, several read at a time.
 author:
   - alicloud.ack maintainers (@alicloud-ack)
 extends_documentation_fragment:
