@@ -10,12 +10,15 @@ Not a timed test: it prints numbers (and fails only when a run it needs fails). 
 * emulator signed requests per second (official SDK, keep-alive) beside a trivial loopback server (benchmark.py);
 * the inventory plugin over 100 clusters x 20 nodes beside the fewest calls (bench_inventory.py);
 * the long form of the fault suite (tests/integration/test_reliability.py, more seeds) beside the same life cycles
-  without faults.
+  without faults;
+* a fleet of 100 clusters (fleet.yml with --forks 1, 10, 25; throttled; the fleet report), the emulator with 1,000
+  clusters, and the controller's cost per task (bench_fleet.py).
 
 Run from the laid-out collection with the collection on ANSIBLE_COLLECTIONS_PATH (`make bench` does):
 
     python benchmarks/bench_modules.py
     python benchmarks/bench_modules.py --skip inventory,faults --loop 10
+    python benchmarks/bench_modules.py --skip faults,fleet --scale 200x20      # the long parts left out or smaller
 """
 import argparse
 import json
@@ -33,6 +36,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(HERE), str(ROOT / 'emulator')]  # bench_inventory; ack_emulator and its benchmark.py
 
+import bench_fleet  # noqa: E402
 import bench_inventory  # noqa: E402
 import benchmark  # noqa: E402
 from ack_emulator.testing import EmulatorProcess  # noqa: E402
@@ -46,13 +50,16 @@ FAULT_SEEDS = '11,22,33,44,55,66,77,88'
 MINIMUM = [
     ('ack_cluster', 'by name', 2, 'list by name (the id) + detail (parameters compared)'),
     ('ack_cluster', 'by id', 1, 'DescribeClusterDetail'),
-    ('ack_nodes', 'count', 2, 'cluster detail (type, state) + node list'),
+    ('ack_nodes', 'count', 3, 'cluster detail (type, state) + node list + node pools (the default one counts)'),
+    ('ack_nodepool', 'by name', 1, "the cluster's pools filtered by name (DescribeClusterNodePools)"),
+    ('ack_nodepool', 'by id', 1, 'DescribeClusterNodePoolDetail'),
     ('ack_addon', 'one add-on', 3, 'cluster + installed versions + add-on states'),
     ('ack_upgrade', 'at the version', 2, 'cluster detail + upgrade status'),
     ('ack_template', 'by name and type', 1, 'DescribeTemplates of that type'),
     ('ack_kubeconfig', 'by id', 2, 'cluster detail (context name) + kubeconfig'),
     ('ack_cluster_info', 'by id', 1, 'DescribeClusterDetail'),
     ('ack_nodes_info', 'by id', 1, 'DescribeClusterNodes (a page of 100)'),
+    ('ack_nodepool_info', 'by id', 1, 'DescribeClusterNodePools'),
     ('ack_addon_info', 'by id', 2, 'installed versions + add-on states'),
     ('ack_template_info', 'by name and type', 1, 'DescribeTemplates of that type'),
     ('ack_upgrade_info', 'by id', 3, 'cluster detail + upgradable versions + upgrade status'),
@@ -97,17 +104,23 @@ def playbook(url, loop, wait_sleep, kube_path):
              stamp('upgrade'),
              task('Template', ack + 'ack_template', dict(name='bench', template_type='kubernetes',
                                                          template=MANIFEST)),
-             task('Kubeconfig', ack + 'ack_kubeconfig', dict(cluster_id=cid, path=kube_path))]
+             task('Kubeconfig', ack + 'ack_kubeconfig', dict(cluster_id=cid, path=kube_path)),
+             task('Node pool', ack + 'ack_nodepool', dict(cluster_id=cid, name='bench', desired_size=1,
+                                                          worker_instance_types=['ecs.g7.xlarge'],
+                                                          vswitch_ids=['vsw-bench0001'], key_pair='bench'), 'pool')]
     unchanged = {
         ('ack_cluster', 'by name'): dict((k, v) for k, v in a.items() if k != 'kubernetes_version'),  # upgraded
         ('ack_cluster', 'by id'): dict(cluster_id=cid, deletion_protection=False),
         ('ack_nodes', 'count'): dict(cluster_id=cid, count=2),
+        ('ack_nodepool', 'by name'): dict(cluster_id=cid, name='bench', desired_size=1),
+        ('ack_nodepool', 'by id'): dict(cluster_id=cid, nodepool_id='{{ pool.nodepool_id }}', desired_size=1),
         ('ack_addon', 'one add-on'): dict(cluster_id=cid, addons=[{'name': 'logtail-ds'}]),
         ('ack_upgrade', 'at the version'): dict(cluster_id=cid, version='{{ upgraded.cluster.current_version }}'),
         ('ack_template', 'by name and type'): dict(name='bench', template_type='kubernetes', template=MANIFEST),
         ('ack_kubeconfig', 'by id'): dict(cluster_id=cid, path=kube_path),
         ('ack_cluster_info', 'by id'): dict(cluster_id=cid),
         ('ack_nodes_info', 'by id'): dict(cluster_id=cid),
+        ('ack_nodepool_info', 'by id'): dict(cluster_id=cid),
         ('ack_addon_info', 'by id'): dict(cluster_id=cid),
         ('ack_template_info', 'by name and type'): dict(name='bench', template_type='kubernetes'),
         ('ack_upgrade_info', 'by id'): dict(cluster_id=cid),
@@ -140,8 +153,8 @@ def playbook(url, loop, wait_sleep, kube_path):
     waits = dict(wait_sleep=wait_sleep, wait_timeout=600)
     play = {'name': 'Module figures', 'hosts': 'localhost', 'connection': 'local', 'gather_facts': False,
             'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'},
-            'module_defaults': dict((ack + m, waits) for m in ('ack_cluster', 'ack_nodes', 'ack_addon',
-                                                                 'ack_upgrade')),
+            'module_defaults': dict((ack + m, waits) for m in ('ack_cluster', 'ack_nodes', 'ack_nodepool',
+                                                                 'ack_addon', 'ack_upgrade')),
             'tasks': tasks}
     return [play]
 
@@ -263,7 +276,7 @@ def inventory_rows(clusters, nodes, latency, repeat):
                    ALIBABA_CLOUD_ACCESS_KEY_ID=emulator.access_key_id, HOME=work,
                    ALIBABA_CLOUD_ACCESS_KEY_SECRET=emulator.access_key_secret, ANSIBLE_INVENTORY_UNPARSED_FAILED='true')
         pages = bench_inventory.PAGE_SIZE
-        fewest = math.ceil(clusters / pages) + clusters * math.ceil(nodes / pages)
+        fewest = math.ceil(clusters / pages) + clusters * (math.ceil(nodes / pages) + 1)  # + the node pool names
         empty = bench_inventory.run(emulator, env, ['-i', 'localhost,', '--list'], repeat)[0]
         config = os.path.join(work, 'bench.ack.yml')
         cached = ('cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\ncache_timeout: 3600\n'
@@ -327,7 +340,8 @@ def print_table(rows):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--skip', default='', help='comma separated: modules, throughput, inventory, faults')
+    p.add_argument('--skip', default='', help='comma separated: modules, throughput, inventory, faults, fleet, '
+                   'scale, cost')
     p.add_argument('--loop', type=int, default=20, help='looped tasks (default 20)')
     p.add_argument('--wait-sleep', type=float, default=1.0, help='wait_sleep of the timed waits (default 1)')
     p.add_argument('--time-scale', type=float, default=0.005, help='emulator time scale (default 0.005)')
@@ -338,6 +352,9 @@ def main():
     p.add_argument('--repeat', type=int, default=2, help='inventory runs per row, best shown (default 2)')
     p.add_argument('--fault-seeds', default=FAULT_SEEDS, help='fault suite seeds (default %s)' % FAULT_SEEDS)
     p.add_argument('--fault-parallel', type=int, default=2, help='fault seeds at a time (default 2)')
+    p.add_argument('--fleet', type=int, default=100, help='clusters of the fleet rows (default 100)')
+    p.add_argument('--fleet-forks', default='1,10,25', help='--forks of the fleet rows (default 1,10,25)')
+    p.add_argument('--scale', default='1000x20', help='clusters x nodes of the emulator scale rows (default 1000x20)')
     args = p.parse_args()
     skip = set(s for s in args.skip.split(',') if s)
     rows, ok = [], True
@@ -352,6 +369,12 @@ def main():
     if 'faults' not in skip:
         fault, ok = fault_rows(args.fault_seeds, args.fault_parallel)
         rows += fault
+    if 'fleet' not in skip:
+        rows += bench_fleet.fleet_rows(args.fleet, sorted(int(f) for f in args.fleet_forks.split(',')))
+    if 'scale' not in skip:
+        rows += bench_fleet.emulator_rows(*(int(n) for n in args.scale.split('x')))
+    if 'cost' not in skip:
+        rows += bench_fleet.cost_rows()
     print('alicloud.ack benchmark: %d cores, Python %s, emulator time scale %g, %.0f s in all' % (
         os.cpu_count() or 0, sys.version.split()[0], args.time_scale, time.monotonic() - started))
     print_table(rows)

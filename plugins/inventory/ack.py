@@ -9,14 +9,16 @@ name: ack
 short_description: The nodes of Alibaba Cloud ACK clusters as Ansible hosts
 version_added: 0.1.0
 description:
-  - Reads the clusters of one or more regions (DescribeClustersV1) and the nodes of each (DescribeClusterNodes),
-    every page, and makes one host per node.
-  - Each host carries the node's fields as the API returns them, C(private_ip), C(public_ip), C(zone_id), and its
+  - Reads the clusters of one or more regions (DescribeClustersV1), the nodes of each (DescribeClusterNodes),
+    every page, and the names of its node pools (DescribeClusterNodePools), and makes one host per node.
+  - Each host carries the node's fields as the API returns them, C(nodepool_name) (the name of its node pool; see
+    O(nodepool_names)), C(private_ip), C(public_ip), C(zone_id), and its
     cluster's C(cluster_id), C(cluster_name), C(cluster_type), C(cluster_version), C(cluster_state), C(region_id)
     and C(cluster_tags) (a dict).
   - "Each host is put in the groups C(ack_cluster_<cluster name>), C(ack_nodepool_<node pool id>),
-    C(ack_state_<state>), C(ack_instance_type_<instance type>), C(ack_zone_<zone>) and C(ack_role_<master|worker>),
-    for the values it has; characters other than letters, digits and C(_) become C(_)."
+    C(ack_nodepool_<node pool name>), C(ack_state_<state>), C(ack_instance_type_<instance type>),
+    C(ack_zone_<zone>) and C(ack_role_<master|worker>), for the values it has; characters other than letters,
+    digits and C(_) become C(_)."
   - The nodes of several clusters are read at the same time (see O(max_workers)). Throttled calls are retried
     (see O(api_retries)).
   - Credentials and the endpoint are found as by the modules of this collection.
@@ -92,6 +94,13 @@ options:
       - How many API calls are in flight at the same time, at most. Each worker has its own connection.
     type: int
     default: 8
+  nodepool_names:
+    description:
+      - Read the names of each cluster's node pools (one DescribeClusterNodePools per cluster with nodes) for the
+        hostvar C(nodepool_name) and the groups C(ack_nodepool_<node pool name>).
+      - V(false) saves that call per cluster; the hosts are still grouped by node pool id.
+    type: bool
+    default: true
 notes:
   - ACK does not report a node's zone. C(zone_id) is the node's when the API gives one, else its cluster's zone.
   - With O(cache=true), a refresh within O(cache_timeout) makes no API call; C(ansible-inventory --flush-cache)
@@ -166,7 +175,7 @@ CONNECTION_OPTIONS = ('alicloud_access_key', 'alicloud_secret_key', 'alicloud_se
 MARK_UNSAFE = tuple(int(part) for part in ANSIBLE_VERSION.split('.')[:2]) < (2, 19)
 # What the cached data depends on besides the file (never a secret).
 CACHE_OPTIONS = ('regions', 'alicloud_region', 'alicloud_access_key', 'profile', 'endpoint', 'cluster_ids',
-                 'cluster_names', 'cluster_types', 'cluster_tags', 'include_masters')
+                 'cluster_names', 'cluster_types', 'cluster_tags', 'include_masters', 'nodepool_names')
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -214,7 +223,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             self._make_client(None).close()  # bad options or missing credentials fail here, before any call
             data = read_clusters(self._make_client, self.get_option('regions') or [None], filters,
-                                 include_masters=self.get_option('include_masters'), workers=workers)
+                                 include_masters=self.get_option('include_masters'), workers=workers,
+                                 pool_names=self.get_option('nodepool_names'))
         except AckModuleError as e:
             raise AnsibleParserError(e.msg)
         except AckApiError as e:

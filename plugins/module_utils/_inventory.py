@@ -10,13 +10,13 @@ __metaclass__ = type
 
 import ipaddress
 import re
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.alicloud.ack.plugins.module_utils._client import AckApiError
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import CLUSTER_ABSENT, GONE
-from ansible_collections.alicloud.ack.plugins.module_utils._nodes import list_nodes as nodes_of
+from ansible_collections.alicloud.ack.plugins.module_utils._common import list_nodes as nodes_of, list_pools
 from ansible_collections.alicloud.ack.plugins.module_utils._tags import tags_to_dict
+from ansible_collections.alicloud.ack.plugins.module_utils._workers import ClientPool, run_all as _run_all
 
 PAGE_SIZE = 100  # the largest page DescribeClustersV1 and DescribeClusterNodes give
 NO_NODES = ('Ask',)  # serverless clusters have no nodes to list
@@ -26,7 +26,8 @@ CLUSTER_VARS = dict(cluster_id='cluster_id', cluster_name='name', cluster_type='
 # What is kept of a cluster (and cached): CLUSTER_VARS' keys, its zone and tags.
 CLUSTER_KEYS = tuple(CLUSTER_VARS.values()) + ('zone_id', 'tags')
 # The groups every host gets: prefix -> hostvar.
-GROUPS = (('ack_cluster_', 'cluster_name'), ('ack_nodepool_', 'nodepool_id'), ('ack_state_', 'state'),
+GROUPS = (('ack_cluster_', 'cluster_name'), ('ack_nodepool_', 'nodepool_id'), ('ack_nodepool_', 'nodepool_name'),
+          ('ack_state_', 'state'),
           ('ack_instance_type_', 'instance_type'), ('ack_zone_', 'zone_id'), ('ack_role_', 'instance_role'))
 
 
@@ -86,44 +87,28 @@ def list_nodes(client, cluster_id):
         raise
 
 
-class ClientPool(object):
-    """One client per worker thread and region (a requests.Session is not shared between threads)."""
-
-    def __init__(self, make_client):
-        self.make_client = make_client
-        self.local = threading.local()
-        self.lock = threading.Lock()
-        self.made = []
-
-    def get(self, region):
-        clients = self.local.__dict__.setdefault('clients', {})
-        if region not in clients:
-            clients[region] = client = self.make_client(region)
-            with self.lock:
-                self.made.append(client)
-        return clients[region]
-
-    def close(self):
-        for client in self.made:
-            client.close()
-
-
-def _run_all(pool, func, items):
-    """func over items in the pool, results in order; the first error cancels what has not started."""
-    futures = [pool.submit(func, item) for item in items]
+def with_pool_names(client, cluster_id, nodes):
+    """The nodes, each with the name of its node pool as nodepool_name (DescribeClusterNodePools, read when a node
+    is in a pool; none when the cluster went away meanwhile)."""
+    if not any(n.get('nodepool_id') for n in nodes):
+        return nodes
     try:
-        return [f.result() for f in futures]
-    except BaseException:
-        for f in futures:
-            f.cancel()
+        pools = list_pools(client, cluster_id)
+    except AckApiError as e:
+        if e.code in CLUSTER_ABSENT:
+            return nodes
         raise
+    names = dict(((p.get('nodepool_info') or {}).get('nodepool_id'), (p.get('nodepool_info') or {}).get('name'))
+                 for p in pools)
+    return [dict(n, nodepool_name=names.get(n.get('nodepool_id'))) if n.get('nodepool_id') else n for n in nodes]
 
 
-def read_clusters(make_client, regions, filters, include_masters=True, workers=8):
+def read_clusters(make_client, regions, filters, include_masters=True, workers=8, pool_names=True):
     """[{'cluster': {...}, 'nodes': [...]}] of every region, sorted by region and cluster id.
 
     make_client(region) -> AckClient; regions: a list (None: the client's own region). Clusters are listed per
-    region, then their nodes are read concurrently by at most `workers` threads.
+    region, then their nodes (and, with pool_names, the names of their node pools) are read concurrently by at most
+    `workers` threads.
     """
     clients = ClientPool(make_client)
     try:
@@ -136,7 +121,9 @@ def read_clusters(make_client, regions, filters, include_masters=True, workers=8
                 region, cluster = pair
                 if cluster.get('cluster_type') in NO_NODES:
                     return []
-                return list_nodes(clients.get(region), cluster['cluster_id'])
+                client = clients.get(region)
+                nodes = list_nodes(client, cluster['cluster_id'])
+                return with_pool_names(client, cluster['cluster_id'], nodes) if pool_names else nodes
 
             all_nodes = _run_all(pool, nodes_of, clusters)
     finally:
@@ -185,8 +172,8 @@ def safe_name(text):
 
 
 def default_groups(hostvars):
-    """ack_cluster_<name>, ack_nodepool_<id>, ack_state_<state>, ack_instance_type_<type>, ack_zone_<zone>,
-    ack_role_<role>, for the values the host has."""
+    """ack_cluster_<name>, ack_nodepool_<id>, ack_nodepool_<pool name>, ack_state_<state>,
+    ack_instance_type_<type>, ack_zone_<zone>, ack_role_<role>, for the values the host has."""
     return [safe_name(prefix + str(hostvars[key]).lower() if key == 'instance_role' else prefix + str(hostvars[key]))
             for prefix, key in GROUPS if hostvars.get(key) not in (None, '')]
 

@@ -103,11 +103,15 @@ def test_hosts_groups_and_hostvars(inv, emulator):
     assert hosts_of(data, 'ack_zone_cn_hangzhou_h') == {n['node_name'] for n in web}
     pool = web[0]['nodepool_id']
     assert pool and hosts_of(data, 'ack_nodepool_' + pool) == {n['node_name'] for n in web}
+    # and by the pool's name: the workers a cluster is made with are in its default pool
+    assert hosts_of(data, 'ack_nodepool_default_nodepool') == {n['node_name'] for n in web + batch
+                                                               if n['instance_role'] == 'Worker'}
 
     node = web[0]
     hv = hostvars[node['node_name']]
     for key, value in node.items():
         assert hv[key] == value, key
+    assert hv['nodepool_name'] == 'default-nodepool'
     assert hv['ansible_host'] == hv['private_ip'] == node['ip_address'][0]
     assert hv['public_ip'] is None
     assert hv['cluster_id'] == c['web'] and hv['cluster_name'] == 'web' and hv['region_id'] == 'cn-hangzhou'

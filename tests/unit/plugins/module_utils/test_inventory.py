@@ -46,7 +46,8 @@ def node(i, role='Worker', ips=None):
 
 class FakeCloud(object):
     """DescribeClustersV1 and DescribeClusterNodes over clusters {region: [cluster]} and nodes {cluster_id: [node]},
-    paged as ACK pages them; records which thread asked."""
+    paged as ACK pages them, and DescribeClusterNodePools (every node pool id of a cluster's nodes, np1 the default
+    pool); records which thread asked."""
 
     def __init__(self, clusters, nodes):
         self.clusters = clusters
@@ -64,6 +65,10 @@ class FakeCloud(object):
         if cid not in self.nodes:
             return 404, {}, {'code': 'ErrorClusterNotFound', 'message': 'cluster %s not found' % cid}
         items = self.nodes[cid]
+        if request.path.endswith('/nodepools'):
+            ids = sorted(set(n['nodepool_id'] for n in items if n['nodepool_id']))
+            return 200, {}, {'nodepools': [{'nodepool_info': {'nodepool_id': i, 'name': 'pool-' + i,
+                                                              'is_default': i == 'np1'}} for i in ids]}
         number, size = int(q['pageNumber']), int(q['pageSize'])
         return 200, {}, {'nodes': items[(number - 1) * size:number * size],
                          'page': {'page_number': str(number), 'page_size': str(size), 'total_count': str(len(items))}}
@@ -95,11 +100,13 @@ def test_read_follows_every_page_with_one_client_per_thread_and_region():
         maker = Maker(server.url)
         got = read_clusters(maker, ['cn-hangzhou', 'cn-beijing'], Filters(), workers=4)
         paths = [r.path for r in server.requests]
-    # 2 cluster pages in cn-hangzhou, 1 in cn-beijing; 3 node pages of c000, 1 of every other cluster with nodes
+    # 2 cluster pages in cn-hangzhou, 1 in cn-beijing; 3 node pages of c000, 1 of every other cluster with nodes;
+    # the node pool list of every cluster with workers
     assert paths.count('/api/v1/clusters') == 3
-    assert len(paths) == 3 + 3 + 119 + 1
+    assert len(paths) == 3 + 3 + 119 + 1 + 121
     assert [e['cluster']['cluster_id'] for e in got] == ['c200', 'c201'] + ['c%03d' % i for i in range(120)]
     assert len(got[2]['nodes']) == 230 and got[1]['nodes'] == [] and len(got[0]['nodes']) == 2
+    assert [n.get('nodepool_name') for n in got[0]['nodes']] == [None, 'pool-np1']  # a master is in no pool
     assert len(set(maker.made)) == len(maker.made) <= 2 * 4  # never two clients for one thread and region
 
 
@@ -124,6 +131,14 @@ def test_read_filters_and_masters():
 
 def last_list(server):
     return [r for r in server.requests if r.path == '/api/v1/clusters'][-1]
+
+
+def test_without_pool_names_no_pool_is_read():
+    clusters = {'cn-hangzhou': [cluster(1)]}
+    with ApiServer(FakeCloud(clusters, {'c001': [node(1)]})) as server:
+        got = read_clusters(Maker(server.url), [None], Filters(), pool_names=False)
+        assert [r.path for r in server.requests] == ['/api/v1/clusters', '/clusters/c001/nodes']
+    assert 'nodepool_name' not in got[0]['nodes'][0]
 
 
 def test_a_cluster_gone_meanwhile_has_no_nodes_and_other_errors_raise():
