@@ -32,10 +32,11 @@ def load_module_utils(tmp):
 
 
 class Blank(dict):
-    """An answer with nothing in it (any key reads '')."""
+    """An answer with nothing in it: any key reads '', but a cluster id reads as one (a reader that goes on to the
+    cluster's own paths needs a well-formed id)."""
 
     def __missing__(self, key):
-        return ''
+        return CLUSTER_ID if key == 'cluster_id' else ''
 
 
 class Recorder:
