@@ -10,7 +10,7 @@ import json
 import re
 
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import REF_ARGSPEC, ClusterRef
-from ansible_collections.alicloud.ack.plugins.module_utils._common import after_task
+from ansible_collections.alicloud.ack.plugins.module_utils._common import after_task, truthy
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id, config_text
@@ -33,11 +33,6 @@ ARGSPEC.update(addons=dict(type='list', elements='dict', options=_ITEM, required
 
 
 # ---- reading ------------------------------------------------------------------------------
-
-
-def truthy(value):
-    """The API answers booleans as JSON booleans or as the strings "true" / "false"."""
-    return value is True or str(value).lower() == 'true'
 
 
 def version_key(version):

@@ -15,7 +15,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import (
     describe_cluster,
     find_clusters,
 )
-from ansible_collections.alicloud.ack.plugins.module_utils._common import after_task, clean
+from ansible_collections.alicloud.ack.plugins.module_utils._common import after_task, clean, truthy
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._maintenance import (
     ARGSPEC as SCHEDULE_ARGSPEC,
@@ -174,16 +174,11 @@ def user_set(options):
     return dict((k, v) for k, v in options.items() if v is not None)
 
 
-def as_bool(value):
-    """A boolean the API answers as a JSON boolean or as the text "true" / "false"."""
-    return value is True or str(value).lower() == 'true'
-
-
 def same(current, wanted):
     """Whether an answered value is the wanted one: booleans as the API spells them, numbers as text (the SDK's
     node_cidr_mask is a string)."""
     if isinstance(wanted, bool):
-        return as_bool(current) == wanted
+        return truthy(current) == wanted
     if isinstance(wanted, int) and current is not None and not isinstance(current, bool):
         return str(current) == str(wanted)
     return current == wanted
@@ -261,7 +256,7 @@ class ClusterPlanner(object):
         if untold(view):
             self.ack.warn('%s not compared: the answers about cluster %s do not tell (its master_url shows no '
                           'endpoints yet)' % (', '.join(untold(view)), current.get('cluster_id')))
-        view.update((k, as_bool(view[k])) for k, v in wanted.items() if isinstance(v, bool) and k not in untold(view))
+        view.update((k, truthy(view[k])) for k, v in wanted.items() if isinstance(v, bool) and k not in untold(view))
         if self.params['tags'] is not None:
             view['tags'] = tags_to_dict(current.get('tags'), user_only=True)
         return view
@@ -463,7 +458,7 @@ class ClusterPlanner(object):
         keys = ('cluster_id', 'name', 'cluster_type', 'state', 'region_id', 'current_version')
         before = dict((k, current.get(k)) for k in keys)
         steps = []
-        if as_bool(current.get('deletion_protection')):
+        if truthy(current.get('deletion_protection')):
             if self.params['deletion_protection'] is not False:
                 raise AckModuleError(
                     'cluster %s has deletion protection; set deletion_protection: false in this task to turn it off '

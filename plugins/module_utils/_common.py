@@ -16,6 +16,11 @@ NODE_PAGE_SIZE = 100  # the largest page of DescribeClusterNodes
 VERSION_RE = re.compile(r'^(\d+)\.(\d+)\.(\d+)(?:-aliyun\.(\d+))?$')
 
 
+def truthy(value):
+    """The API answers booleans as JSON booleans or as the strings "true" / "false"."""
+    return value is True or str(value).lower() == 'true'
+
+
 def after_task(client, answer, *then):
     """The conditions to await after a write: the task its answer names done (when it names one), then `then`."""
     task_id = task_id_of(answer)

@@ -7,6 +7,7 @@ and applied in place with ModifyCluster."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.alicloud.ack.plugins.module_utils._common import truthy
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_maintenance_window, rfc3339
 
@@ -27,10 +28,6 @@ ARGSPEC = dict(
 )
 
 
-def _bool(value):
-    return value is True or str(value).lower() == 'true'
-
-
 def _days(text):
     return [d.strip() for d in (text or '').split(',') if d.strip()]
 
@@ -42,7 +39,7 @@ def _rule(text):
 def _same(key, current, wanted):
     """Whether the cluster's value of a window field is the wanted one (times as instants, weekdays as a set)."""
     if key == 'enable':
-        return _bool(current) == wanted
+        return truthy(current) == wanted
     if key == 'weekly_period':
         return sorted(d.lower() for d in _days(current)) == sorted(d.lower() for d in wanted)
     if key == 'maintenance_time':
@@ -91,7 +88,7 @@ class Schedule(object):
 
         def shown(key):
             value = current.get(key)
-            return _bool(value) if key == 'enable' else _days(value) if key == 'weekly_period' else value
+            return truthy(value) if key == 'enable' else _days(value) if key == 'weekly_period' else value
         changed = [k for k in wanted if not _same(k, current.get(k), wanted[k])]
         self.before['maintenance_window'] = dict((k, shown(k)) for k in wanted)
         self.after['maintenance_window'] = dict((k, wanted[k] if k in changed else shown(k)) for k in wanted)
@@ -101,14 +98,14 @@ class Schedule(object):
         window = dict((k, v) for k, v in current.items()
                       if k in WINDOW_KEYS + ('exclusions',) and v not in ('', None, []))
         window.update((k, ','.join(v) if k == 'weekly_period' else v) for k, v in wanted.items())
-        if _bool(window.get('enable')) and not window.get('maintenance_time'):
+        if truthy(window.get('enable')) and not window.get('maintenance_time'):
             raise AckModuleError('maintenance_window.maintenance_time is required to enable the maintenance window of '
                                  'cluster %s, which has none' % self.cluster_id)
         self.body['maintenance_window'] = window
 
     def auto_upgrade(self, wanted):
         current = (self.cluster.get('operation_policy') or {}).get('cluster_auto_upgrade') or {}
-        now = dict(enabled=_bool(current.get('enabled')), channel=current.get('channel') or '')
+        now = dict(enabled=truthy(current.get('enabled')), channel=current.get('channel') or '')
         keys = [k for k in ('enabled', 'channel') if wanted.get(k) is not None]
         self.before['auto_upgrade'] = dict((k, now[k]) for k in keys)
         self.after['auto_upgrade'] = dict((k, wanted[k]) for k in keys)
@@ -120,6 +117,6 @@ class Schedule(object):
             policy = dict(enabled=wanted['enabled'], channel=channel) if channel else dict(enabled=wanted['enabled'])
             self.body['operation_policy'] = dict(cluster_auto_upgrade=policy)
         window = self.body.get('maintenance_window') or self.cluster.get('maintenance_window') or {}
-        if wanted['enabled'] and not _bool(window.get('enable')):
+        if wanted['enabled'] and not truthy(window.get('enable')):
             self.ack.warn('automatic upgrades of cluster %s run in its maintenance window, which is not enabled: set '
                           'maintenance_window.enable' % self.cluster_id)
