@@ -15,6 +15,16 @@ from ansible_collections.alicloud.ack.plugins.module_utils._waiter import task_d
 NODE_PAGE_SIZE = 100  # the largest page of DescribeClusterNodes
 VERSION_RE = re.compile(r'^(\d+)\.(\d+)\.(\d+)(?:-aliyun\.(\d+))?$')
 
+DEFAULT_NODE_QUOTA = 100  # DescribeUserQuota node_quota: nodes per cluster, 100 unless the account has more
+
+
+def node_quota(client):
+    """The account's node quota per cluster (DescribeUserQuota; the reference answers it as text), the documented
+    default when it is not answered."""
+    quota = (client.call('DescribeUserQuota', 'GET', '/quota') or {}).get('node_quota')
+    quota = int(quota) if str(quota).isdigit() else 0
+    return quota if quota > 0 else DEFAULT_NODE_QUOTA
+
 
 def truthy(value):
     """The API answers booleans as JSON booleans or as the strings "true" / "false"."""

@@ -11,12 +11,14 @@ __metaclass__ = type
 from ansible_collections.alicloud.ack.plugins.module_utils._client import AckApiError
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import ClusterRef, says_absent
 from ansible_collections.alicloud.ack.plugins.module_utils._common import (
+    DEFAULT_NODE_QUOTA,
     after_task,
     clean,
     find_node,
     list_nodes,
     list_pools,
     name_of,
+    node_quota,
     parse_version,
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
@@ -377,6 +379,11 @@ class NodePoolPlanner(object):
     # ---- the plan ------------------------------------------------------------------------
     def plan(self):
         self.check_input()
+        size = self.params['desired_size']
+        quota = node_quota(self.client) if size is not None and size > DEFAULT_NODE_QUOTA else None
+        if quota is not None and size > quota:  # the quota is read only past its documented default
+            raise AckModuleError('desired_size %d is more than the node quota per cluster (%d, DescribeUserQuota '
+                                 'node_quota): nothing was changed' % (size, quota))
         self.ack.hide([self.params['login_password']])
         cluster_id = self.cluster_id()
         pool = self.find(cluster_id)

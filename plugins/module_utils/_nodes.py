@@ -17,12 +17,14 @@ from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import (
     describe_cluster,
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._common import (
+    DEFAULT_NODE_QUOTA,
     after_task,
     clean,
     find_node,
     list_nodes,
     list_pools,
     name_of,
+    node_quota,
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
@@ -45,7 +47,6 @@ from ansible_collections.alicloud.ack.plugins.module_utils._worker_options impor
 )
 
 MAX_SCALE_OUT = 500   # ScaleOutCluster: count 1 to 500 per call
-DEFAULT_NODE_QUOTA = 100  # DescribeUserQuota node_quota: nodes per cluster, 100 unless the account has more
 MAX_ATTACH = 100      # AttachInstances: instances per call
 GONE_STATES = ('removing', 'released', 'deleting')  # nodes on their way out do not count
 ENS_PERIODS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 12)
@@ -185,13 +186,6 @@ def nodes_gone(client, cluster_id, ids):
 
 
 # ---- planning -----------------------------------------------------------------------------
-
-
-def node_quota(client):
-    """The account's node quota per cluster (DescribeUserQuota), the documented default when it is not answered."""
-    answer = client.call('DescribeUserQuota', 'GET', '/quota') or {}
-    quota = answer.get('node_quota')
-    return quota if isinstance(quota, int) and quota > 0 else DEFAULT_NODE_QUOTA
 
 
 def _chunks(total, size):

@@ -88,6 +88,9 @@ def check_tags(option, tags):
     if len(tags) > MAX_TAGS:
         raise AckModuleError('%s: at most %d tags are allowed, got %d' % (option, MAX_TAGS, len(tags)))
     for key, value in tags.items():
+        if isinstance(value, (dict, list)):
+            raise AckModuleError('%s: the value of %r is a %s; tag and label values are text'
+                                 % (option, str(key)[:40], type(value).__name__))
         value = '' if value is None else str(value)
         if not key or len(key) > 128 or len(value) > 128:
             raise AckModuleError('%s: tag keys must be 1 to 128 characters and values at most 128 (%r)'

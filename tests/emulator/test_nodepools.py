@@ -387,3 +387,11 @@ def test_attached_instances_join_the_pool(emulator, cs):
         'nodepools'] if p['nodepool_info']['is_default']][0]
     assert 'i-pool00000002' in {n['instance_id'] for n in pool_nodes(emulator, cid,
                                                                       default['nodepool_info']['nodepool_id'])}
+
+
+def test_a_label_value_that_is_not_a_string_is_refused(emulator, cs):
+    cid, _ = emulator.create_cluster()
+    body = {'nodepool_info': {'name': 'x'}, 'scaling_group': dict(GROUP, desired_size=0),
+            'kubernetes_config': {'labels': [{'key': 'a', 'value': {'b': [1]}}]}}
+    r = emulator.signed('POST', '/clusters/%s/nodepools' % cid, body=body, action='CreateClusterNodePool')
+    assert (r.status, r.code) == (400, 'InvalidParameter') and "the value of 'a' is not a string" in r.json['message']

@@ -54,6 +54,8 @@ def _key_values(src, name, label):
     for p in pairs:
         if not isinstance(p, dict) or not isinstance(p.get('key'), str) or not p['key']:
             raise errors.bad_param(label, 'each item is an object with a non-empty string "key" (and "value")')
+        if isinstance(p.get('value'), (dict, list)):  # the SDK's Tag value is a string
+            raise errors.bad_param(label, 'the value of %r is not a string' % p['key'])
         if p['key'] in seen:
             raise errors.bad_param(label, 'duplicate key %r' % p['key'])
         seen.add(p['key'])

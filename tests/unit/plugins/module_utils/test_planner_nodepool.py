@@ -423,3 +423,22 @@ def test_without_wait_a_pool_being_deleted_is_refused_to_create_and_gone_to_dele
         ack, plan = planned(client, **options)
         assert plan.steps == steps
     assert client.writes() == []
+
+
+@pytest.mark.parametrize('size, quota', [(10 ** 20, 1000), (1200, '1000'), (150, None)])
+def test_a_desired_size_past_the_node_quota_is_refused_before_any_write(size, quota):
+    client = client_with()
+    client.on('DescribeUserQuota', answer={'node_quota': quota} if quota else {})
+    with pytest.raises(AckModuleError) as info:
+        planned(client, name='batch', desired_size=size)
+    assert info.value.msg == ('desired_size %d is more than the node quota per cluster (%d, DescribeUserQuota '
+                              'node_quota): nothing was changed' % (size, int(quota or 100)))
+    assert client.writes() == []
+
+
+def test_a_label_whose_value_is_not_text_is_refused_before_any_read():
+    client = client_with()
+    with pytest.raises(AckModuleError) as info:
+        planned(client, name='batch', labels={'a': {'b': [1, [2]]}})
+    assert info.value.msg == "labels: the value of 'a' is a dict; tag and label values are text"
+    assert client.calls == []
