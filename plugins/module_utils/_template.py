@@ -9,6 +9,7 @@ count. Templates are account-wide and have no asynchronous tasks.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import datetime
 import json
 import traceback
 
@@ -22,7 +23,7 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
-from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id
+from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id, check_name
 from ansible_collections.alicloud.ack.plugins.module_utils._safe_load import check_depth, load_yaml_all
 
 TEMPLATE_TYPES = ['kubernetes', 'compose']
@@ -133,6 +134,21 @@ def newest(versions):
     return max(versions, key=lambda v: (v.get('updated') or '', v.get('created') or ''))
 
 
+def created_at(template):
+    """When a template was created, to order templates: the instant of its RFC 3339 `created`, or its text."""
+    text = template.get('created') or ''
+    try:
+        when = datetime.datetime.fromisoformat(text.replace('Z', '+00:00').replace('z', '+00:00'))
+        return (0, when.timestamp() if when.tzinfo else (when - datetime.datetime(1970, 1, 1)).total_seconds(), '')
+    except (TypeError, ValueError):
+        return (1, 0, text)
+
+
+def oldest(templates):
+    """The first created of templates, ties broken by id: every task that lists the same templates agrees."""
+    return min(templates, key=lambda t: (created_at(t), t.get('id') or ''))
+
+
 def read_template(client, template_id):
     """The template with this id, or None."""
     answer = client.call('DescribeTemplateAttribute', 'GET', '/templates/{}', template_id, absent=TEMPLATE_ABSENT)
@@ -189,6 +205,8 @@ class TemplatePlanner(object):
         self.params = ack.params
         self.client = ack.client
         self.template_id = check_id('template_id', self.params['template_id'])
+        if self.params['state'] == 'present':
+            check_name('name', self.params['name'])  # CreateTemplate's naming rules (the SDK's CreateTemplateRequest)
         self.manifest = None
         if self.params['template'] is not None and self.params['state'] == 'present':
             self.manifest = wanted_manifest(self.params['template'])  # refused here, before any call
@@ -242,8 +260,30 @@ class TemplatePlanner(object):
                 return {'template_id': found[0]['id']}
             return None
 
-        step = Step('CreateTemplate', create, recheck=recheck)
-        return Plan('template', None, '', render(body), [step], finish=self.read(lambda: created['id']))
+        steps = [Step('CreateTemplate', create, recheck=recheck),
+                 Step('settle', lambda: self.settle(body.get('template_type') or DEFAULT_TYPE, created))]
+        return Plan('template', None, '', render(body), steps, finish=self.read(lambda: created['id']))
+
+    def settle(self, template_type, created):
+        """After a create, the name is listed again: when a concurrent task created a template of this name too,
+        every such task keeps the oldest (created time, then id); a task whose template is not that one deletes its
+        own (never another's) and adopts the kept one, updated to what the task wants."""
+        found = list_templates(self.client, template_type, self.params['name'])
+        if created['id'] not in [t.get('id') for t in found]:  # a list that does not show it yet: read it
+            found += [t for t in [read_template(self.client, created['id'])] if t is not None]
+        if len(found) < 2:
+            return None
+        kept, mine = oldest(found), created['id']
+        if kept['id'] != mine:
+            self.client.call('DeleteTemplate', 'DELETE', '/templates/{}', mine, absent=TEMPLATE_ABSENT)
+            created['id'] = kept['id']
+            changes = self.changes(kept)
+            if changes:
+                self.client.call('UpdateTemplate', 'PUT', '/templates/{}', kept['id'], body=changes)
+        self.ack.warn('a concurrent create of the name %r was settled: of the %d templates of this name, the oldest, '
+                      '%s, is kept%s' % (self.params['name'], len(found), kept['id'],
+                          '' if kept['id'] == mine else ' (this task deleted the one it created, %s)' % mine))
+        return None
 
     def changes(self, current):
         p = self.params
