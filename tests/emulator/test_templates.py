@@ -105,6 +105,19 @@ def test_unknown_template_is_404(emulator, method, action, body):
     assert r.status == 404 and r.code == 'ErrorTemplateNotFound', r
 
 
+@pytest.mark.parametrize('name', ['w' * 64, '-web', 'web_app', 'web app', 'web.2', 'w' * 257])
+def test_template_names_follow_the_sdk_naming_rules(emulator, name):
+    """CreateTemplateRequest (SDK): the name is 1 to 63 letters, digits, Chinese characters and hyphens and does
+    not start with a hyphen; a rename (UpdateTemplate) gives the template the same name field."""
+    r = create(emulator, name=name)
+    assert r.status == 400 and r.code == 'InvalidParameter' and 'name' in r.json['message'], r
+    assert create(emulator, name='w' * 63).status == 200 and create(emulator, name=u'模板-1').status == 200
+    tid = create(emulator, name='web').json['template_id']
+    r = emulator.signed('PUT', '/templates/%s' % tid, body={'name': name}, action='UpdateTemplate')
+    assert r.status == 400 and r.code == 'InvalidParameter', r
+    assert attribute(emulator, tid).json[0]['name'] == 'web'
+
+
 def test_update_template_validation(emulator):
     tid = create(emulator).json['template_id']
     r = emulator.signed('PUT', '/templates/%s' % tid, body={'template_type': 'helm'}, action='UpdateTemplate')

@@ -12,11 +12,11 @@ from ..lifecycle import iso
 from ..registry import ROUTES, op
 from .common import body_dict
 from .params import paginate, text
+from .validation import check_name
 
 TEMPLATE_TYPES = ('kubernetes', 'compose')
 ACLS = ('private', 'public', 'shared')
 TAGS = ('private', 'common')   # CreateTemplate's tags (10.1); without it a template's tags are its name (10.2)
-MAX_NAME = 256
 MAX_TEMPLATE = 256 * 1024
 MAX_DESCRIPTION = 1024
 
@@ -30,8 +30,11 @@ def _public(doc):
 
 def _fields(body, required):
     """The fields of a create (``required=True``) or an update: ``{name: value or None}``. Reference 10.1 gives
-    the tags of a create their choices; 10.3 documents no field of an update."""
-    fields = {'name': text(body, 'name', required=required, max_len=MAX_NAME),
+    the tags of a create their choices; 10.3 documents no field of an update. The name follows the naming rules of
+    the SDK's CreateTemplateRequest (1 to 63 letters, digits, Chinese characters and hyphens, not starting with a
+    hyphen), also when an update renames the template."""
+    name = text(body, 'name', required=required)
+    fields = {'name': name if name is None else check_name('name', name),
               'template': text(body, 'template', required=required, max_len=MAX_TEMPLATE),
               'template_type': text(body, 'template_type', choices=TEMPLATE_TYPES),
               'tags': text(body, 'tags', choices=TAGS if required else None),
