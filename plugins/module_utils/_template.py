@@ -280,9 +280,9 @@ class TemplatePlanner(object):
             changes = self.changes(kept)
             if changes:
                 self.client.call('UpdateTemplate', 'PUT', '/templates/{}', kept['id'], body=changes)
+        deleted = '' if kept['id'] == mine else ' (this task deleted the one it created, %s)' % mine
         self.ack.warn('a concurrent create of the name %r was settled: of the %d templates of this name, the oldest, '
-                      '%s, is kept%s' % (self.params['name'], len(found), kept['id'],
-                          '' if kept['id'] == mine else ' (this task deleted the one it created, %s)' % mine))
+                      '%s, is kept%s' % (self.params['name'], len(found), kept['id'], deleted))
         return None
 
     def changes(self, current):

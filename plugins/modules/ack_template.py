@@ -45,6 +45,8 @@ options:
   name:
     description:
       - Name of the template. Required to create.
+      - 1 to 63 letters, digits, Chinese characters and hyphens (-), not starting with a hyphen (the naming rules of
+        CreateTemplate in the official SDK); another name is refused before any call, also for a rename.
       - The API allows several templates with one name; when more than one has this name, the task fails listing
         their IDs (set O(template_id) or O(template_type) to choose).
     type: str
@@ -74,6 +76,15 @@ options:
 notes:
   - Operations used are CreateTemplate, DescribeTemplates, DescribeTemplateAttribute, UpdateTemplate and
     DeleteTemplate.
+  - Two tasks creating a template of one name at the same time end with one template. After its create a task
+    lists the name again; when there is more than one template of the name, every task keeps the oldest (by created
+    time, then by ID). A task whose template is not that one deletes the template it created (never another) and
+    adopts the kept one, updated to what the task sets. Both tasks report RV(template) as the kept one, C(changed),
+    and a warning that a concurrent create was settled.
+  - Limits checked before any call are those the API reference and the official SDK document (the name's rules,
+    the choices of O(template_type) and O(tags)). Neither documents a limit for the description or for the size of
+    the manifest; a manifest is only refused past the bounds of the collection's YAML parser (4 MiB, 64 levels of
+    nesting, YAML aliases that expand too far).
 '''
 
 EXAMPLES = r'''

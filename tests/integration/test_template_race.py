@@ -55,7 +55,7 @@ def test_two_concurrent_creates_of_one_name_end_with_one_template(emulator, tmp_
     assert made['CreateTemplate'] == 2, made  # the race happened: each task found nothing and created
     left = templates_named(emulator, NAME)
     assert len(left) == 1, left
-    (a, out_a), (b, out_b) = [r for r in results]
+    (a, out_a), (b, out_b) = results
     for r, out in ((a[0], out_a), (b[0], out_b)):
         assert not r.get('failed') and r['changed'] is True, (r, out[-3000:])
         assert r['template']['id'] == left[0]['id'] and r['template']['description'] == 'made by two tasks', r
