@@ -65,17 +65,17 @@ options:
     default: true
   connect_timeout:
     description:
-      - Seconds to wait for a connection to the API (at least 1).
+      - Seconds to wait for a connection to the API (1 to 300).
     type: int
     default: 10
   read_timeout:
     description:
-      - Seconds to wait for an answer from the API (at least 1).
+      - Seconds to wait for an answer from the API (1 to 3600).
     type: int
     default: 60
   api_retries:
     description:
-      - How many times to retry a call that was throttled or met a server or connection error (at least 0).
+      - How many times to retry a call that was throttled or met a server or connection error (0 to 100).
       - Retries use exponential backoff with full jitter and honour C(x-acs-retry-after).
       - Reads and writes that give the same result when repeated (ModifyCluster, ModifyClusterNodePool,
         ModifyClusterTags, DeleteCluster, UpdateTemplate, DeleteTemplate, and CreateCluster with its client token)
@@ -85,7 +85,7 @@ options:
     default: 12
   api_retry_max_delay:
     description:
-      - Longest delay between two retries, in seconds (at least 1).
+      - Longest delay between two retries, in seconds (1 to 3600).
     type: int
     default: 20
 notes:
@@ -129,12 +129,12 @@ options:
   wait_timeout:
     description:
       - Seconds to wait before failing, when O(wait=true), for all the waits of the task together, counted from the
-        start of the module.
+        start of the module. At most 604800 (7 days).
     type: int
     default: 3600
   wait_sleep:
     description:
-      - Seconds between two polls, when O(wait=true).
+      - Seconds between two polls, when O(wait=true) (0.01 to 3600).
     type: float
     default: 10
 '''
@@ -183,7 +183,7 @@ attributes:
 options:
   worker_instance_types:
     description:
-      - ECS instance types of the worker nodes the task creates.
+      - ECS instance types of the worker nodes the task creates; at most 10 in a node pool.
       - On a sandboxed-container cluster, bare metal types that run sandboxed containers, V(ecs.ebmg5s.24xlarge) or
         V(ecs.ebmc5s.24xlarge); nodes added to an existing cluster may also be V(ecs.ebmgn6i.24xlarge) (the API
         reference lists it for ScaleOutCluster, not for CreateCluster).
@@ -196,10 +196,14 @@ options:
   worker_system_disk_size:
     description:
       - System disk size of the worker nodes, in GiB.
+      - V(40) to V(500) for a new cluster's workers and a scale-out (CreateCluster, ScaleOutCluster); V(20) to
+        V(2048) in a node pool (CreateClusterNodePool).
     type: int
   worker_data_disks:
     description:
       - Data disks of the worker nodes.
+      - Each V(20) to V(32768) GiB for a new cluster's workers and a scale-out, V(40) to V(32768) GiB and at most
+        10 disks in a node pool (the SDK's DataDisk).
       - On a sandboxed-container cluster required, each of at least 200 GiB.
     type: list
     elements: dict
@@ -229,7 +233,8 @@ options:
       - Subscription duration of the worker nodes, in O(worker_period_unit), with
         O(worker_instance_charge_type=PrePaid).
       - A new cluster's workers (API reference 7.1) take V(1), V(2), V(3), V(6) or V(12) months, or 1 to 4 weeks;
-        a new sandboxed-container cluster's also 4 to 9, 24, 36, 48 or 60 months (7.1.5).
+        a new sandboxed-container cluster's also 4 to 9, 24, 36, 48 or 60 months (7.1.5), and so does a node pool.
+      - Checked whenever it is given, before any call.
     type: int
   worker_period_unit:
     description:

@@ -13,7 +13,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import R
 from ansible_collections.alicloud.ack.plugins.module_utils._common import after_task, truthy
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
-from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id, config_text
+from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id, check_network_plugins, config_text
 from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Condition
 
 ADDON_ABSENT = ('AddonNotFound',)
@@ -267,6 +267,9 @@ class AddonPlanner(object):
                 problems.append(e.msg)
         if problems:
             raise AckModuleError('; '.join(problems))
+        if install:
+            check_network_plugins([n for n in installed if n not in remove] + list(install),
+                                  'addons of cluster %s' % cluster_id)
         if remove or install or upgrade:
             self.ref.require_running(cluster, 'changing add-ons')
 

@@ -14,6 +14,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._client import (
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._connect import NUMBERS, check_numbers, client_from_options
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError, one_line
+from ansible_collections.alicloud.ack.plugins.module_utils._options import check_options
 from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Waiter
 
 __all__ = ['AckModule', 'AckModuleError', 'AUTH_ARGSPEC', 'WAIT_ARGSPEC']
@@ -36,7 +37,7 @@ WAIT_ARGSPEC = dict(
     wait_timeout=dict(type='int', default=3600),
     wait_sleep=dict(type='float', default=10),
 )
-WAIT_MINIMUMS = dict(wait_timeout=1, wait_sleep=0.01)
+WAIT_BOUNDS = dict(wait_timeout=(1, 7 * 24 * 3600), wait_sleep=(0.01, 3600))
 
 
 class AckModule(object):
@@ -92,8 +93,9 @@ class AckModule(object):
         is called outside the except blocks, so ansible-core attaches no exception to a user-facing failure)."""
         failure = None
         try:
-            check_numbers(self.params, WAIT_MINIMUMS)
-            self.client  # bad connection options fail before anything else
+            check_numbers(self.params, WAIT_BOUNDS)
+            self.client  # bad connection options fail before anything else (no call is made yet)
+            check_options(self.module.argument_spec, self.params)
             result = func(self)
         except AckApiError as e:
             failure = dict(msg=one_line(e), error=e.to_dict())

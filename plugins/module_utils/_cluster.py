@@ -28,6 +28,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
     SANDBOX_MONTHS,
     check_length,
     check_name,
+    check_network_plugins,
     check_password,
     check_period,
     check_private_cidr,
@@ -42,6 +43,8 @@ from ansible_collections.alicloud.ack.plugins.module_utils._worker_options impor
     SANDBOX_CREATE_INSTANCE_TYPES,
     SANDBOX_MIN_DATA_DISK,
     WORKER_ARGSPEC,
+    WORKER_LIMITS,
+    check_workers,
 )
 
 CLUSTER_TYPES = ['Kubernetes', 'ManagedKubernetes', 'Ask']
@@ -398,11 +401,9 @@ class ClusterPlanner(object):
         check_tags('tags', p['tags'])
         check_length('client_token', p['client_token'], 64)
         check_range('num_of_nodes', p['num_of_nodes'], 0, 300 if kind == 'edge' else 100)
-        for option in ('worker_system_disk_size', 'master_system_disk_size'):
-            check_range(option, p[option], 40, 500, ' GiB')
-        for disk in p['worker_data_disks'] or []:
-            least = SANDBOX_MIN_DATA_DISK if kind == 'sandboxed' else 20
-            check_range('worker_data_disks size', disk['size'], least, 32768, ' GiB')
+        check_range('master_system_disk_size', p['master_system_disk_size'], 40, 500, ' GiB')
+        check_workers(p, WORKER_LIMITS['create'], SANDBOX_MIN_DATA_DISK if kind == 'sandboxed' else None,
+                      () if kind == 'serverless' else ('vswitch_ids', 'master_vswitch_ids'))
         check_range('node_cidr_mask', p['node_cidr_mask'], 24, 28)
         check_period(p, 'worker', SANDBOX_MONTHS if kind == 'sandboxed' else None)
         check_period(p, 'master')
@@ -417,6 +418,7 @@ class ClusterPlanner(object):
                     ', '.join(SANDBOX_CREATE_INSTANCE_TYPES), ', '.join(odd)))
         for addon in p['addons'] or []:
             config_text(addon['name'], addon['config'])
+        check_network_plugins([a['name'] for a in p['addons'] or [] if not a.get('disabled')], 'addons')
         others = [c for c in find_clusters(self.client, name=p['name']) if c.get('cluster_type') != p['cluster_type']]
         if others:
             raise AckModuleError('a cluster named %r already exists with cluster_type %s (%s); names are unique in a '

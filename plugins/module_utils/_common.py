@@ -54,7 +54,7 @@ def read_kubeconfig(client, cluster_id, private=False, minutes=None):
 
 def parse_version(text):
     """'1.30.1-aliyun.1' -> (1, 30, 1, 1); None for anything else."""
-    m = VERSION_RE.match(text or '')
+    m = VERSION_RE.fullmatch(text or '')
     return tuple(int(x or 0) for x in m.groups()) if m else None
 
 

@@ -12,8 +12,10 @@ from ansible_collections.alicloud.ack.plugins.module_utils._credentials import C
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_region
 
-# name -> (default, smallest allowed). Options every module and the inventory plugin take.
-NUMBERS = dict(connect_timeout=(10, 1), read_timeout=(60, 1), api_retries=(12, 0), api_retry_max_delay=(20, 1))
+# name -> (default, smallest, largest allowed). Options every module and the inventory plugin take. The largest
+# keep a value in what a socket timeout and a retry loop can hold (a huge one failed with Python's own text).
+NUMBERS = dict(connect_timeout=(10, 1, 300), read_timeout=(60, 1, 3600), api_retries=(12, 0, 100),
+               api_retry_max_delay=(20, 1, 3600))
 
 
 def check_endpoint(endpoint):
@@ -32,12 +34,16 @@ def check_endpoint(endpoint):
                              % endpoint)
 
 
-def check_numbers(options, minimums):
-    """Each option present and set must be at least its minimum; one line per failure, before any call."""
-    for name, smallest in minimums.items():
+def check_numbers(options, bounds):
+    """Each option present and set must be within its (smallest, largest) bounds; one line, before any call."""
+    for name, (smallest, largest) in bounds.items():
         value = options.get(name)
-        if value is not None and value < smallest:
+        if value is None:
+            continue
+        if not value >= smallest:  # also NaN
             raise AckModuleError('%s must be at least %s, got %s' % (name, smallest, value))
+        if value > largest:
+            raise AckModuleError('%s must be at most %s, got %s' % (name, largest, value))
 
 
 def client_from_options(options):
@@ -45,7 +51,7 @@ def client_from_options(options):
     missing keys take their defaults). Raises AckModuleError for bad options or missing credentials."""
     get = options.get
     check_endpoint(get('endpoint'))
-    check_numbers(options, dict((k, v[1]) for k, v in NUMBERS.items()))
+    check_numbers(options, dict((k, v[1:]) for k, v in NUMBERS.items()))
     try:
         creds = resolve_credentials(
             access_key=get('alicloud_access_key'),

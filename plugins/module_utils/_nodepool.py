@@ -24,6 +24,8 @@ from ansible_collections.alicloud.ack.plugins.module_utils._common import (
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
+    NODEPOOL_RENEW_MONTHS,
+    SANDBOX_MONTHS,
     check_id,
     check_name,
     check_not_negative,
@@ -35,7 +37,11 @@ from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._tags import dict_to_tags, tags_to_dict
 from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Condition
-from ansible_collections.alicloud.ack.plugins.module_utils._worker_options import WORKER_ARGSPEC
+from ansible_collections.alicloud.ack.plugins.module_utils._worker_options import (
+    WORKER_ARGSPEC,
+    WORKER_LIMITS,
+    check_workers,
+)
 
 POOL_ABSENT = ('ErrorNodePoolNotFound',)
 POOL_BUSY = ('InvalidStatus.NodePoolState',)  # met by a repeat of a write the pool is still carrying out
@@ -291,7 +297,7 @@ class NodePoolPlanner(object):
         check_password('login_password', p['login_password'])
         check_tags('tags', p['tags'])
         check_tags('labels', p['labels'])
-        check_period(p, 'worker')
+        check_period(p, 'worker', SANDBOX_MONTHS, NODEPOOL_RENEW_MONTHS)
         scaling = p['auto_scaling'] or {}
         for key in ('min_instances', 'max_instances'):
             check_range('auto_scaling.%s' % key, scaling.get(key), 0, MAX_INSTANCES)
@@ -302,10 +308,14 @@ class NodePoolPlanner(object):
         if scaling.get('enable') and p['desired_size'] is not None:
             raise AckModuleError('desired_size does not apply with auto_scaling.enable: the pool sizes itself '
                                  'between auto_scaling.min_instances and max_instances')
-        for key, value in (p['management'] or {}).items():
-            check_not_negative('management.%s' % key, value if key in UPGRADE_CONFIG else None)
-        for key, value in (p['rolling_policy'] or {}).items():
-            check_not_negative('rolling_policy.%s' % key, value)
+        management, rolling = p['management'] or {}, p['rolling_policy'] or {}
+        check_range('management.max_unavailable', management.get('max_unavailable'), 1, 1000)  # the SDK's bounds
+        check_not_negative('management.surge', management.get('surge'))
+        check_range('rolling_policy.max_parallelism', rolling.get('max_parallelism'), 1, 10)
+        if rolling.get('batch_interval') not in (None, 0):
+            check_range('rolling_policy.batch_interval', rolling['batch_interval'], 5, 120, ' minutes (or 0)')
+        check_not_negative('rolling_policy.max_failed_nodes', rolling.get('max_failed_nodes'))
+        check_workers(p, WORKER_LIMITS['nodepool'])
         if p['kubernetes_version'] is not None and parse_version(p['kubernetes_version']) is None:
             raise AckModuleError('kubernetes_version %r is not a Kubernetes version of ACK (such as 1.30.1-aliyun.1)'
                                  % p['kubernetes_version'])

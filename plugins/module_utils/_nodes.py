@@ -29,9 +29,11 @@ from ansible_collections.alicloud.ack.plugins.module_utils._common import (
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
+    SANDBOX_MONTHS,
     check_id,
     check_not_negative,
     check_password,
+    check_period,
     check_range,
     check_required,
     check_tags,
@@ -44,6 +46,8 @@ from ansible_collections.alicloud.ack.plugins.module_utils._worker_options impor
     SANDBOX_INSTANCE_TYPES,
     SANDBOX_MIN_DATA_DISK,
     WORKER_ARGSPEC,
+    WORKER_LIMITS,
+    check_workers,
 )
 
 MAX_SCALE_OUT = 500   # ScaleOutCluster: count 1 to 500 per call
@@ -262,6 +266,8 @@ class NodesPlanner(object):
                 raise AckModuleError('is_edge_worker: cluster %s is not an edge cluster' % cluster_id)
             refuse_options(p, ENS_ONLY, 'the ECS nodes of cluster %s (they are ENS options of edge clusters)'
                            % cluster_id)
+            check_workers(p, WORKER_LIMITS['scale_out'])
+            check_period(p, 'worker', SANDBOX_MONTHS if kind == 'sandboxed' else None)
         if kind == 'sandboxed':
             wrong = [t for t in p['worker_instance_types'] or [] if t not in SANDBOX_INSTANCE_TYPES]
             if wrong:

@@ -32,7 +32,7 @@ def check_id(option, value, kind=None):
     if value is None:
         return value
     pattern, words = ID_FORMATS[kind or option]
-    if not isinstance(value, str) or not re.match(pattern, value) or '..' in value or '\n' in value:  # $ ends before \n
+    if not isinstance(value, str) or not re.fullmatch(pattern, value) or '..' in value:
         raise AckModuleError('%s %r is not a valid id (%s)' % (option, value, words))
     return value
 
@@ -69,13 +69,13 @@ RESERVED_TAG_PREFIXES = ('aliyun', 'acs:', 'http://', 'https://')
 
 
 def check_region(region):
-    if region is not None and not REGION_RE.match(region):
+    if region is not None and not REGION_RE.fullmatch(region):
         raise AckModuleError('%r is not a region id (such as cn-hangzhou or ap-southeast-1)' % region)
 
 
 def check_name(option, value):
     """Cluster names: 1 to 63 letters, digits, Chinese characters and hyphens, not starting with a hyphen."""
-    if value is not None and not NAME_RE.match(value):
+    if value is not None and not NAME_RE.fullmatch(value):
         raise AckModuleError('%s %r is not valid: 1 to 63 letters, digits, Chinese characters and hyphens (-), '
                              'not starting with a hyphen' % (option, value))
 
@@ -128,19 +128,21 @@ def check_range(option, value, low, high, unit=''):
 PERIODS = dict(Month=(1, 2, 3, 6, 12), Week=(1, 2, 3, 4))
 RENEW_PERIODS = dict(Month=(1, 2, 3, 6, 12), Week=(1, 2, 3))
 SANDBOX_MONTHS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60)
+# Node pools (the SDK's CreateClusterNodePool scaling_group): periods as SANDBOX_MONTHS, renewals these months.
+NODEPOOL_RENEW_MONTHS = (1, 2, 3, 6, 12, 24, 36, 48, 60)
 
 
-def check_period(params, prefix, months=None):
-    """<prefix>_period and _auto_renew_period: required with PrePaid, and one of the unit's values (months: the
-    kind's own Month periods)."""
+def check_period(params, prefix, months=None, renew_months=None):
+    """<prefix>_period and _auto_renew_period: required with PrePaid, and when given (with any charge type) one of
+    the unit's values (months, renew_months: the kind's own Month periods)."""
     get = params.get
-    if get('%s_instance_charge_type' % prefix) != 'PrePaid':
-        return
+    prepaid = get('%s_instance_charge_type' % prefix) == 'PrePaid'
     unit = get('%s_period_unit' % prefix) or 'Month'
-    renew = bool(get('%s_auto_renew' % prefix))
+    renew = prepaid and bool(get('%s_auto_renew' % prefix))
     periods = months if unit == 'Month' and months else PERIODS.get(unit, ())
-    for name, needed, allowed in (('%s_period' % prefix, True, periods),
-                                  ('%s_auto_renew_period' % prefix, renew, RENEW_PERIODS.get(unit, ()))):
+    renewals = renew_months if unit == 'Month' and renew_months else RENEW_PERIODS.get(unit, ())
+    for name, needed, allowed in (('%s_period' % prefix, prepaid, periods),
+                                  ('%s_auto_renew_period' % prefix, renew, renewals)):
         value = get(name)
         if value is None and needed:
             raise AckModuleError('%s is required when %s_instance_charge_type is PrePaid' % (name, prefix))
@@ -194,6 +196,14 @@ def config_text(name, config):
     raise AckModuleError('the config of add-on %s must be a dict or a JSON object in a string' % name)
 
 
+def check_network_plugins(names, where):
+    """One container network plug-in: Flannel or Terway (reference 7.1.x addons: "Select Flannel or Terway")."""
+    plugins = sorted(n for n in names if n == 'flannel' or n.startswith('terway'))
+    if 'flannel' in plugins and len(plugins) > 1:
+        raise AckModuleError('%s: Flannel and Terway cannot be installed together, a cluster has one container '
+                             'network plug-in (%s)' % (where, ', '.join(plugins)))
+
+
 def data_disks(disks, fields=None):
     """Data disks as the SDK's data disk models send them: size and encrypted as text (encrypted "true" or
     "false"), unset fields left out; fields: those the operation takes (None: every one)."""
@@ -222,7 +232,7 @@ RRULE_DAYS = ('MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU')
 def rfc3339(option, value):
     """RFC 3339 text as something to compare: the instant (an aware datetime) of a date-time, the time of day in
     UTC (a time) of a time with its offset."""
-    match = RFC3339_RE.match(value) if isinstance(value, str) else None
+    match = RFC3339_RE.fullmatch(value) if isinstance(value, str) else None
     if match:
         year, month, day, hour, minute, second, offset = match.groups()
         try:

@@ -150,6 +150,9 @@ class UpgradePlanner(object):
         if version not in (None, 'next') and parse_version(version) is None:
             raise AckModuleError('version %r is not a Kubernetes version of ACK (such as 1.30.1-aliyun.1) or next'
                                  % version)
+        parallelism = (self.params['rolling_policy'] or {}).get('max_parallelism')
+        if parallelism is not None and parallelism < 1:
+            raise AckModuleError('rolling_policy.max_parallelism must be at least 1, got %d' % parallelism)
         self.ref = ClusterRef(ack)
         self._offers = {}
 

@@ -7,6 +7,8 @@ of doc_fragments/ack.py. Options only one module has stay in that module."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
+
 # Instance types that run sandboxed containers: ScaleOutCluster (reference 7.2.3) lists these three; CreateCluster
 # (7.1.5) lists only the first two, so a new cluster is held to those.
 SANDBOX_INSTANCE_TYPES = ('ecs.ebmg5s.24xlarge', 'ecs.ebmc5s.24xlarge', 'ecs.ebmgn6i.24xlarge')
@@ -45,3 +47,34 @@ WORKER_ARGSPEC = dict(
     user_data=dict(type='str'),
     taints=dict(type='list', elements='dict', options=TAINT),
 )
+
+# What each write that creates worker nodes documents of their options: (smallest, largest) system and data disk in
+# GiB, and the most data disks, vSwitches and instance types. CreateCluster: the SDK (system disk 40 to 500) and the
+# reference (7.1.x: data disks from 20 GiB, one to three vSwitches); ScaleOutCluster: the same worker fields (7.2.1,
+# 7.2.3: one to three vSwitches); node pools: the SDK's CreateClusterNodePool and DataDisk models.
+WORKER_LIMITS = dict(
+    create=dict(system_disk=(40, 500), data_disk=(20, 32768), data_disks=None, vswitches=3, instance_types=None),
+    scale_out=dict(system_disk=(40, 500), data_disk=(20, 32768), data_disks=None, vswitches=3, instance_types=None),
+    nodepool=dict(system_disk=(20, 2048), data_disk=(40, 32768), data_disks=10, vswitches=8, instance_types=10),
+)
+
+
+def check_workers(params, limits, least_data_disk=None, vswitch_options=('vswitch_ids',)):
+    """The worker options given, within the operation's documented limits (WORKER_LIMITS), before any call."""
+    low, high = limits['system_disk']
+    size = params.get('worker_system_disk_size')
+    if size is not None and not low <= size <= high:
+        raise AckModuleError('worker_system_disk_size must be %d to %d GiB, got %s' % (low, high, size))
+    disks = params.get('worker_data_disks') or []
+    if limits['data_disks'] is not None and len(disks) > limits['data_disks']:
+        raise AckModuleError('worker_data_disks: at most %d data disks, got %d' % (limits['data_disks'], len(disks)))
+    low, high = least_data_disk or limits['data_disk'][0], limits['data_disk'][1]
+    for disk in disks:
+        if disk.get('size') is not None and not low <= disk['size'] <= high:
+            raise AckModuleError('worker_data_disks size must be %d to %d GiB, got %s' % (low, high, disk['size']))
+    counts = [(name, limits['vswitches']) for name in vswitch_options]
+    counts.append(('worker_instance_types', limits['instance_types']))
+    for name, most in counts:
+        given = params.get(name) or []
+        if most is not None and len(given) > most:
+            raise AckModuleError('%s: at most %d, got %d' % (name, most, len(given)))

@@ -89,7 +89,7 @@ options:
     elements: str
   master_vswitch_ids:
     description:
-      - vSwitches of the master nodes of a dedicated cluster.
+      - vSwitches of the master nodes of a dedicated cluster (one to three).
     type: list
     elements: str
   worker_vswitch_ids:

@@ -83,7 +83,7 @@ options:
     type: int
   vswitch_ids:
     description:
-      - vSwitches of the pool's nodes, in order of priority. Required to create a pool.
+      - vSwitches of the pool's nodes, in order of priority, one to eight. Required to create a pool.
     type: list
     elements: str
   security_group_ids:
@@ -153,7 +153,7 @@ options:
         description: Upgrade the nodes automatically.
         type: bool
       max_unavailable:
-        description: Most nodes unavailable at once during an automatic upgrade.
+        description: Most nodes unavailable at once during an automatic upgrade, V(1) to V(1000).
         type: int
       surge:
         description: Extra nodes added during an automatic upgrade.
@@ -179,10 +179,10 @@ options:
     type: dict
     suboptions:
       max_parallelism:
-        description: Most nodes upgraded at once.
+        description: Most nodes upgraded at once, V(1) to V(10).
         type: int
       batch_interval:
-        description: Minutes between two batches.
+        description: Minutes between two batches, V(0) (none) or V(5) to V(120).
         type: int
       max_failed_nodes:
         description: Most nodes that may fail before the upgrade stops.
