@@ -249,14 +249,14 @@ class TemplatePlanner(object):
 
         def create():
             answer = self.client.call('CreateTemplate', 'POST', '/templates', body=body)
-            created['id'] = answer['template_id']
+            created.update(id=answer['template_id'], at=self.ack.waiter.clock())
             return answer
 
         def recheck():
             """After an ambiguous create: the template of this name that now exists, if any (there was none)."""
             found = list_templates(self.client, body.get('template_type') or DEFAULT_TYPE, body['name'])
             if len(found) == 1 and same_manifest(found[0].get('template'), self.manifest[1]):
-                created['id'] = found[0]['id']
+                created.update(id=found[0]['id'], at=self.ack.waiter.clock())
                 return {'template_id': found[0]['id']}
             return None
 
@@ -267,7 +267,10 @@ class TemplatePlanner(object):
     def settle(self, template_type, created):
         """After a create, the name is listed again: when a concurrent task created a template of this name too,
         every such task keeps the oldest (created time, then id); a task whose template is not that one deletes its
-        own (never another's) and adopts the kept one, updated to what the task wants."""
+        own (never another's) and adopts the kept one, updated to what the task wants. The list is made a second
+        after the create (`created` has whole seconds): a template this list does not show is then created in a
+        later second than this task's, so the task that made it sees this one as older and gives way."""
+        self.ack.waiter.hold(1.0, created['at'])
         found = list_templates(self.client, template_type, self.params['name'])
         if created['id'] not in [t.get('id') for t in found]:  # a list that does not show it yet: read it
             found += [t for t in [read_template(self.client, created['id'])] if t is not None]

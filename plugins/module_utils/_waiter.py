@@ -51,6 +51,10 @@ class Waiter(object):
     def left(self):
         return self.deadline - self.clock()
 
+    def hold(self, seconds, since):
+        """Pause until `seconds` have passed since the clock read `since` (within the task's deadline)."""
+        self.pause(max(0, min(since + seconds - self.clock(), self.left())))
+
     def wait(self, condition):
         """Poll until the condition holds; raise AckModuleError when it fails or the task's time is up."""
         value = seen = None

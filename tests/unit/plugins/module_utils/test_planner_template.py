@@ -69,6 +69,8 @@ def test_create_sends_the_fields_given_and_the_manifest_as_written():
     # the name listed again (only this one: no concurrent create), then no task: read it back
     assert client.operations() == ['CreateTemplate', 'DescribeTemplates', 'DescribeTemplateAttribute']
     assert result['changed'] and result['template'] == TEMPLATE and result['task_ids'] == [] and not ack.warnings
+    # listed a second after the create: a template it does not show is created in a later second (`created`)
+    assert ack.clock.now == 1.0
 
 
 def test_update_sends_only_what_differs():
