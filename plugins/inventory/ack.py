@@ -91,7 +91,7 @@ options:
     default: private_ip
   max_workers:
     description:
-      - How many API calls are in flight at the same time, at most. Each worker has its own connection.
+      - How many API calls are in flight at the same time, at most (1 to 64). Each worker has its own connection.
     type: int
     default: 8
   nodepool_names:
@@ -147,9 +147,12 @@ compose:
 
 import hashlib
 import json
+import os
+import stat
 
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.parsing.convert_bool import BOOLEANS
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.release import __version__ as ANSIBLE_VERSION
 from ansible.utils.unsafe_proxy import wrap_var
@@ -161,7 +164,9 @@ from ansible_collections.alicloud.ack.plugins.module_utils._client import (
 from ansible_collections.alicloud.ack.plugins.module_utils._connect import client_from_options
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError, one_line
 from ansible_collections.alicloud.ack.plugins.module_utils._inventory import (
-    Filters,
+    check_constructed,
+    check_filters,
+    check_workers,
     default_groups,
     host_name,
     host_vars,
@@ -173,6 +178,9 @@ CONNECTION_OPTIONS = ('alicloud_access_key', 'alicloud_secret_key', 'alicloud_se
                       'connect_timeout', 'read_timeout', 'api_retries', 'api_retry_max_delay')
 # ansible-core 2.19+ never templates plain strings an inventory plugin sets; older versions need them marked unsafe.
 MARK_UNSAFE = tuple(int(part) for part in ANSIBLE_VERSION.split('.')[:2]) < (2, 19)
+# Options Ansible reads as booleans, taking any other text as false: refused unless true or false.
+BOOL_OPTIONS = ('include_masters', 'nodepool_names', 'strict', 'cache', 'use_extra_vars', 'leading_separator',
+                'validate_certs')
 # What the cached data depends on besides the file (never a secret).
 CACHE_OPTIONS = ('regions', 'alicloud_region', 'alicloud_access_key', 'profile', 'endpoint', 'cluster_ids',
                  'cluster_names', 'cluster_types', 'cluster_tags', 'include_masters', 'nodepool_names')
@@ -187,11 +195,19 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache=cache)
-        self._read_config_data(path)
+        try:
+            config = self._read_config_data(path)
+        except AnsibleError as e:
+            raise AnsibleParserError(cache_refusal(e, self._options.get('cache_connection'))) from None
+        try:
+            self._check_options(config)
+        except AckModuleError as e:
+            raise AnsibleParserError(e.msg) from None
         key = '%s_%s' % (self.get_cache_key(path), self._options_digest())
         use_cache = self.get_option('cache')
         data = None
         if use_cache and cache:
+            check_cache_file(self._cache, key)
             try:
                 data = self._cache[key]
             except KeyError:
@@ -201,6 +217,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if use_cache:
                 self._cache[key] = data
         self._populate(data)
+
+    def _filters(self):
+        return check_filters(self.get_option('regions'), self.get_option('cluster_ids'),
+                             self.get_option('cluster_names'), self.get_option('cluster_types'),
+                             self.get_option('cluster_tags'))
+
+    def _check_options(self, config):
+        """Refuse, in one line and before any call, what the options alone make wrong."""
+        for name in BOOL_OPTIONS:
+            value = config.get(name)
+            if value is not None and not isinstance(value, bool) and str(value).lower() not in BOOLEANS:
+                raise AckModuleError('%s must be true or false, got %r' % (name, str(value)[:40]))
+        check_workers(self.get_option('max_workers'))
+        self._filters()
+        check_constructed(self.get_option('compose'), self.get_option('groups'), self.get_option('keyed_groups'))
 
     def _options_digest(self):
         chosen = dict((name, self.get_option(name)) for name in CACHE_OPTIONS)
@@ -215,11 +246,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _read(self):
         if not HAS_REQUESTS:
             raise AnsibleError(missing_required_lib('requests'))
-        filters = Filters(self.get_option('cluster_ids'), self.get_option('cluster_names'),
-                          self.get_option('cluster_types'), self.get_option('cluster_tags'))
+        filters = self._filters()
         workers = self.get_option('max_workers')
-        if workers < 1:
-            raise AnsibleParserError('max_workers must be at least 1, got %s' % workers)
         try:
             self._make_client(None).close()  # bad options or missing credentials fail here, before any call
             data = read_clusters(self._make_client, self.get_option('regions') or [None], filters,
@@ -269,3 +297,28 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self._set_composite_vars(self.get_option('compose'), hostvars, name, strict=strict)
         self._add_host_to_composed_groups(self.get_option('groups'), hostvars, name, strict=strict)
         self._add_host_to_keyed_groups(self.get_option('keyed_groups'), hostvars, name, strict=strict)
+
+
+def cache_refusal(error, connection):
+    """One line for a cache the options point at and Ansible could not use (the OS error's words, no errno)."""
+    cause = error.__cause__
+    message = one_line(getattr(error, '_original_message', None) or getattr(error, 'message', None) or error)
+    if 'cache' in message and connection and os.path.exists(str(connection)) and not os.path.isdir(str(connection)):
+        return 'cache_connection %s is not a folder' % connection
+    if isinstance(cause, OSError):
+        return '%s: %s' % (message.rstrip('.'), cause.strerror or cause.__class__.__name__)
+    return message
+
+
+def check_cache_file(cache, key):
+    """Refuse a cache entry that is not a regular file (a pipe would block the read forever). Ansible names a file
+    cache's entries <prefix><schema>_<key> in its folder."""
+    folder = getattr(getattr(cache, '_plugin', None), '_cache_dir', None)
+    try:
+        paths = [os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(key)] if folder else []
+        wrong = [path for path in paths if not stat.S_ISREG(os.stat(path).st_mode)]
+    except OSError:
+        return  # no folder or entry yet: the cache plugin says what is wrong
+    if wrong:
+        raise AnsibleParserError('the cache file %s is not a regular file; remove it or use another cache_connection'
+                                 % wrong[0])

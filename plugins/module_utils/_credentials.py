@@ -7,6 +7,7 @@ __metaclass__ = type
 
 import json
 import os
+import stat
 
 SUPPORTED_MODES = ('AK', 'StsToken')
 NEW_ENV = ('ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN')
@@ -14,6 +15,8 @@ OLD_ENV = ('ALICLOUD_ACCESS_KEY', 'ALICLOUD_SECRET_KEY', 'ALICLOUD_SECURITY_TOKE
 REGION_ENV = ('ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION', 'ALICLOUD_REGION_ID')
 PROFILE_ENV = ('ALICLOUD_PROFILE', 'ALIBABA_CLOUD_PROFILE')
 FILE_ENV = 'ALICLOUD_SHARED_CREDENTIALS_FILE'
+MAX_CONFIG_BYTES = 1024 * 1024
+PROFILE_TEXTS = ('name', 'mode', 'access_key_id', 'access_key_secret', 'sts_token', 'region_id')
 OPTION_NAMES = ('access_key', 'secret_key', 'security_token')
 
 
@@ -50,7 +53,11 @@ class Credentials(object):
 
 
 def _pair(key_id, secret, token, names, source):
-    """Credentials from one source, None when it holds nothing; half a pair is an error."""
+    """Credentials from one source, None when it holds nothing; half a pair is an error, and so is a value with
+    spaces or control characters (it would go into a header)."""
+    for name, value in zip(names, (key_id, secret, token)):
+        if value and any(c.isspace() or not c.isprintable() for c in value):
+            raise CredentialsError('%s sets %s with spaces or control characters' % (source, name))
     if not key_id and not secret:
         if token:
             raise CredentialsError('%s sets %s without %s and %s' % (source, names[2], names[0], names[1]))
@@ -73,25 +80,41 @@ def _config_path(shared_credentials_file, environ):
     return os.path.join(home, '.aliyun', 'config.json')
 
 
+def _read_regular(path):
+    """The bytes of a regular file (opened without blocking: a pipe or a device is refused, never waited on)."""
+    with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0)), 'rb') as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise CredentialsError('cannot read the aliyun CLI config %s: not a regular file' % path)
+        data = f.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise CredentialsError('cannot read the aliyun CLI config %s: larger than %d bytes' % (path, MAX_CONFIG_BYTES))
+    return data
+
+
 def _load_config(path):
     """The parsed config file, or None when it does not exist."""
     try:
-        with open(path, 'rb') as f:
-            data = json.loads(f.read().decode('utf-8'))
+        data = json.loads(_read_regular(path).decode('utf-8'))
     except FileNotFoundError:
         return None
     except (IOError, OSError) as e:
         raise CredentialsError('cannot read the aliyun CLI config %s: %s' % (path, e.strerror or e.__class__.__name__))
-    except ValueError as e:
-        raise CredentialsError('cannot parse the aliyun CLI config %s: %s' % (path, e.__class__.__name__))
-    if not isinstance(data, dict):
-        raise CredentialsError('cannot parse the aliyun CLI config %s: not a JSON object' % path)
+    except (ValueError, RecursionError) as e:
+        why = ('not UTF-8' if isinstance(e, UnicodeError) else 'nested too deep' if isinstance(e, RecursionError)
+               else 'not JSON')
+        raise CredentialsError('cannot parse the aliyun CLI config %s: %s' % (path, why))
+    if not isinstance(data, dict) or not isinstance(data.get('profiles') or [], list):
+        raise CredentialsError('cannot parse the aliyun CLI config %s: not a JSON object with a list of profiles'
+                               % path)
     return data
 
 
 def _find_profile(config, name):
     for entry in config.get('profiles') or []:
         if isinstance(entry, dict) and entry.get('name') == name:
+            wrong = [key for key in PROFILE_TEXTS if not isinstance(entry.get(key) or '', str)]
+            if wrong:
+                raise CredentialsError("profile '%s' has %s that is not text" % (name, ', '.join(wrong)))
             return entry
     return None
 

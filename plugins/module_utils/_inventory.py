@@ -15,10 +15,14 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.alicloud.ack.plugins.module_utils._client import AckApiError
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import CLUSTER_ABSENT, GONE
 from ansible_collections.alicloud.ack.plugins.module_utils._common import list_nodes as nodes_of, list_pools
+from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
+from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id, check_region
 from ansible_collections.alicloud.ack.plugins.module_utils._tags import tags_to_dict
 from ansible_collections.alicloud.ack.plugins.module_utils._workers import ClientPool, run_all as _run_all
 
 PAGE_SIZE = 100  # the largest page DescribeClustersV1 and DescribeClusterNodes give
+MAX_WORKERS = 64  # the most API calls in flight at once (the inventory plugin's and the event source's max_workers)
+MAX_TEXT = 256  # the longest region, name, type or tag a filter takes
 NO_NODES = ('Ask',)  # serverless clusters have no nodes to list
 # What a host keeps of its cluster: hostvar -> key in the cluster description.
 CLUSTER_VARS = dict(cluster_id='cluster_id', cluster_name='name', cluster_type='cluster_type',
@@ -29,6 +33,92 @@ CLUSTER_KEYS = tuple(CLUSTER_VARS.values()) + ('zone_id', 'tags')
 GROUPS = (('ack_cluster_', 'cluster_name'), ('ack_nodepool_', 'nodepool_id'), ('ack_nodepool_', 'nodepool_name'),
           ('ack_state_', 'state'),
           ('ack_instance_type_', 'instance_type'), ('ack_zone_', 'zone_id'), ('ack_role_', 'instance_role'))
+
+
+# ---------------------------------------------------------------- options, checked before any call
+
+
+def kind_of(value):
+    """What a value is, in a user's words (never its repr: it may be nested deep)."""
+    for types, words in (((bool,), 'a boolean'), ((int, float), 'a number'), ((str,), 'text'), ((dict,), 'a mapping'),
+                         ((list, tuple), 'a list'), ((type(None),), 'null')):
+        if isinstance(value, types):
+            return words
+    return 'a %s' % type(value).__name__
+
+
+def check_text(option, value):
+    """One plain line: not empty, no surrounding spaces or control characters, at most MAX_TEXT characters."""
+    if not isinstance(value, str):
+        raise AckModuleError('%s takes text, not %s' % (option, kind_of(value)))
+    if not value or value != value.strip() or not value.isprintable() or len(value) > MAX_TEXT:
+        raise AckModuleError('%s: %r is not valid (empty, surrounding spaces, control characters or more than %d '
+                             'characters)' % (option, value[:MAX_TEXT], MAX_TEXT))
+    return value
+
+
+def check_texts(option, values, check=None):
+    """A list of check_text values, each also passing check(value); None (no condition) as it is."""
+    if values is None:
+        return None
+    if not isinstance(values, (list, tuple)):
+        raise AckModuleError('%s must be a list, not %s' % (option, kind_of(values)))
+    for value in values:
+        check_text(option, value)
+        if check:
+            check(value)
+    return list(values)
+
+
+def check_workers(value, option='max_workers'):
+    """A whole number from 1 to MAX_WORKERS."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_WORKERS:
+        shown = value if isinstance(value, int) else kind_of(value)
+        raise AckModuleError('%s must be a whole number from 1 to %d, got %s' % (option, MAX_WORKERS, shown))
+    return value
+
+
+def check_filters(regions=None, cluster_ids=None, names=None, types=None, tags=None):
+    """Filters of the options, refused in one line when a value cannot be a region, an id, a name, a type or a tag
+    (a cluster id in the API's format; tag values text, numbers, booleans or null)."""
+    check_texts('regions', regions, check_region)
+    check_texts('cluster_ids', cluster_ids, lambda v: check_id('cluster_ids', v, 'cluster_id'))
+    check_texts('cluster_names', names)
+    check_texts('cluster_types', types)
+    if tags is not None:
+        if not isinstance(tags, dict):
+            raise AckModuleError('cluster_tags must be a mapping of tag keys to values, not %s' % kind_of(tags))
+        for key, value in tags.items():
+            check_text('cluster_tags keys', key)
+            if value is not None and not isinstance(value, (str, int, float)):
+                raise AckModuleError('cluster_tags: the value of %s must be text, a number or null, not %s'
+                                     % (key, kind_of(value)))
+    return Filters(cluster_ids, names, types, tags)
+
+
+def check_constructed(compose=None, groups=None, keyed_groups=None):
+    """The constructed options' shapes (what Ansible checks only host by host, after every API call): compose and
+    groups map names to expressions, keyed_groups is a list of mappings with a key expression."""
+    for option, value in (('compose', compose), ('groups', groups)):
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            raise AckModuleError('%s must be a mapping of names to expressions, not %s' % (option, kind_of(value)))
+        for name, expression in value.items():
+            if not isinstance(name, str) or not isinstance(expression, str):
+                raise AckModuleError('%s: %s must be an expression (text), not %s'
+                                     % (option, name if isinstance(name, str) else kind_of(name), kind_of(expression)))
+    if keyed_groups is None:
+        return
+    if not isinstance(keyed_groups, list):
+        raise AckModuleError('keyed_groups must be a list of mappings, not %s' % kind_of(keyed_groups))
+    for number, entry in enumerate(keyed_groups, 1):
+        if not isinstance(entry, dict) or not isinstance(entry.get('key'), str):
+            raise AckModuleError('keyed_groups entry %d must be a mapping with a key expression (text)' % number)
+        for name in ('prefix', 'separator', 'parent_group'):
+            if entry.get(name) is not None and not isinstance(entry[name], str):
+                raise AckModuleError('keyed_groups entry %d: %s takes text, not %s'
+                                     % (number, name, kind_of(entry[name])))
 
 
 class Filters(object):
@@ -72,7 +162,9 @@ def list_clusters(client, filters):
     """The matching clusters of the client's region, every page read."""
     pages = client.paginate_pages('DescribeClustersV1', '/api/v1/clusters', filters.query(client.region), 'clusters',
                                   page_size=PAGE_SIZE)
-    listed = [c for c in pages if c.get('state') not in GONE]
+    # an item that is not a cluster description with an id is no cluster (a hostile or broken answer)
+    listed = [c for c in pages if isinstance(c, dict) and isinstance(c.get('cluster_id'), str) and c['cluster_id']
+              and c.get('state') not in GONE]
     filters.listed.update(c.get('cluster_id') for c in listed)
     return [c for c in listed if filters.match(c)]
 
@@ -80,7 +172,7 @@ def list_clusters(client, filters):
 def list_nodes(client, cluster_id):
     """Every node of a cluster (every page read); [] when the cluster went away meanwhile."""
     try:
-        return nodes_of(client, cluster_id)
+        return [n for n in nodes_of(client, cluster_id) if isinstance(n, dict)]
     except AckApiError as e:
         if e.code in CLUSTER_ABSENT:
             return []
