@@ -11,13 +11,14 @@ A key left out was not read this time (the cluster was busy, or it is not watche
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from concurrent.futures import ThreadPoolExecutor
+import threading
 
 from ansible_collections.alicloud.ack.plugins.module_utils._addon import read_versions, truthy
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import CLUSTER_ABSENT, SETTLING
-from ansible_collections.alicloud.ack.plugins.module_utils._inventory import ClientPool, list_clusters, list_nodes
+from ansible_collections.alicloud.ack.plugins.module_utils._inventory import list_clusters, list_nodes
 from ansible_collections.alicloud.ack.plugins.module_utils._tags import tags_to_dict
 from ansible_collections.alicloud.ack.plugins.module_utils._upgrade import by_version, parse_version, upgradable_versions
+from ansible_collections.alicloud.ack.plugins.module_utils._workers import ClientPool, run_threads
 
 WATCH = ('clusters', 'nodes', 'tasks', 'upgrades', 'addons')
 NO_NODES = ('Ask',)  # serverless clusters have no nodes
@@ -45,28 +46,55 @@ def read_logs(client, cluster_id):
     return sorted(logs, key=lambda e: str(e['created'] or ''))
 
 
+class Stopped(Exception):
+    """The poller was closed while it read: what it was reading is dropped."""
+
+
 class Poller(object):
     """Reads snapshots: the clusters of each region that match the filters, then per cluster what is watched, at
-    most `workers` clusters at a time. Errors (AckApiError) leave to the caller."""
+    most `workers` clusters at a time, in daemon threads of the read. Errors (AckApiError) leave to the caller.
+    close() stops a read under way: its retry waits end, no call starts (Stopped), a call in flight ends within its
+    read timeout."""
 
     def __init__(self, make_client, regions, filters, watch=WATCH, workers=4):
-        self.clients = ClientPool(make_client)  # one client per thread and region, kept from poll to poll
-        self.pool = ThreadPoolExecutor(max_workers=max(1, workers))  # so are its threads
+        self.make_client = make_client
+        self.stopped = threading.Event()
+        self.workers = max(1, workers)
         self.regions = regions or [None]
         self.filters = filters
         self.watch = set(watch)
         self.offers = {}  # (region, type, profile, version) -> upgrades offered, within one read
 
+    def _client(self, region):
+        """A client whose calls and retry waits stop when the poller is closed."""
+        client = self.make_client(region)
+        call = client.call
+
+        def guarded(*args, **kwargs):
+            if self.stopped.is_set():
+                raise Stopped()
+            return call(*args, **kwargs)
+
+        def sleep(seconds):
+            if self.stopped.wait(seconds):
+                raise Stopped()
+
+        client.call, client.sleep = guarded, sleep  # paginate_pages calls self.call: guarded too
+        return client
+
     def read(self):
         self.offers = {}
-        listed = self.pool.map(lambda r: [(r, c) for c in list_clusters(self.clients.get(r), self.filters)],
-                               self.regions)
-        pairs = [pair for part in listed for pair in part]
-        entries = list(self.pool.map(lambda pair: self.read_cluster(*pair), pairs))
+        clients = ClientPool(self._client)  # one client per thread and region, closed with the read
+        try:
+            listed = run_threads(lambda r: [(r, c) for c in list_clusters(clients.get(r), self.filters)],
+                                 self.regions, self.workers)
+            pairs = [pair for part in listed for pair in part]
+            entries = run_threads(lambda pair: self.read_cluster(clients.get(pair[0]), pair[1]), pairs, self.workers)
+        finally:
+            clients.close()
         return dict((e['cluster']['cluster_id'], e) for e in entries)
 
-    def read_cluster(self, region, cluster):
-        client = self.clients.get(region)
+    def read_cluster(self, client, cluster):
         cluster_id = cluster['cluster_id']
         entry = dict(cluster=cluster_view(cluster))
         if 'nodes' in self.watch and cluster.get('cluster_type') not in NO_NODES:
@@ -98,8 +126,7 @@ class Poller(object):
         return list(self.offers[key])
 
     def close(self):
-        self.pool.shutdown(wait=False)
-        self.clients.close()
+        self.stopped.set()
 
 
 # ---------------------------------------------------------------- comparing

@@ -41,3 +41,37 @@ def run_all(pool, func, items):
         for f in futures:
             f.cancel()
         raise
+
+
+def run_threads(func, items, workers):
+    """func over items in at most `workers` daemon threads started for this call, results in order (one item, or one
+    worker: in the calling thread). After the first error no item is started; it is raised once the threads end.
+    Daemon threads never keep a process alive whose work was dropped (the event source when it is stopped)."""
+    items = list(items)
+    if len(items) <= 1 or workers <= 1:
+        return [func(item) for item in items]
+    results, errors = [None] * len(items), []
+    todo = iter(range(len(items)))
+    lock = threading.Lock()
+
+    def work():
+        while True:
+            with lock:
+                index = None if errors else next(todo, None)
+            if index is None:
+                return
+            try:
+                results[index] = func(items[index])
+            except BaseException as error:  # handed to the caller
+                with lock:
+                    errors.append(error)
+                return
+
+    threads = [threading.Thread(target=work, daemon=True) for index in range(min(workers, len(items)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results

@@ -38,6 +38,10 @@ description:
     C(upgrade_available) and C(addon_upgradable) events; its log so far is not told.
   - Credentials and the endpoint are found as by the modules of this collection; secrets are never logged or put
     in an event.
+  - An option that is unknown, of the wrong type or out of range stops the source at its start with one line
+    naming it, before any API call. An id of O(cluster_ids) that no region lists is warned of once.
+  - When the source is stopped, a poll under way is dropped at once; its call in flight ends within
+    O(read_timeout) and no other call follows.
 options:
   regions:
     description:
@@ -60,7 +64,7 @@ options:
     description: Only the clusters that carry every one of these tags (a V(null) value matches any value).
     type: dict
   interval:
-    description: Seconds between two polls.
+    description: Seconds between two polls, more than 0 and at most 86400 (a day).
     type: float
     default: 60
   emit_initial:
@@ -76,11 +80,11 @@ options:
     choices: [nodes, tasks, upgrades, addons]
     default: [nodes, tasks, upgrades, addons]
   max_backoff:
-    description: The longest wait, in seconds, between polls after failed polls.
+    description: The longest wait, in seconds, between polls after failed polls (more than 0, at most 86400).
     type: float
     default: 600
   max_workers:
-    description: How many clusters are read at the same time.
+    description: How many clusters are read at the same time (1 to 64).
     type: int
     default: 4
   alicloud_access_key:
@@ -169,6 +173,7 @@ import importlib.util
 import logging
 import os
 import sys
+import threading
 
 
 def _collections_root(path):
@@ -198,7 +203,12 @@ from ansible_collections.alicloud.ack.plugins.module_utils._events import (  # n
     Poller,
     backoff,
 )
-from ansible_collections.alicloud.ack.plugins.module_utils._inventory import Filters  # noqa: E402
+from ansible_collections.alicloud.ack.plugins.module_utils._inventory import (  # noqa: E402
+    MAX_WORKERS,
+    check_filters,
+    check_workers,
+    kind_of,
+)
 
 LOG = logging.getLogger('alicloud.ack.ack_events')
 ALIASES = dict(access_key='alicloud_access_key', secret_key='alicloud_secret_key',
@@ -209,36 +219,106 @@ CONNECTION = ('alicloud_access_key', 'alicloud_secret_key', 'alicloud_security_t
 WATCHABLE = ('nodes', 'tasks', 'upgrades', 'addons')
 
 
-def to_bool(value):
-    return value is True or str(value).lower() in ('true', 'yes', 'on', '1')
+FILTERS = ('regions', 'cluster_ids', 'cluster_names', 'cluster_types', 'cluster_tags')
+OPTIONS = frozenset(CONNECTION + FILTERS + ('interval', 'emit_initial', 'watch', 'max_backoff', 'max_workers'))
+LONGEST_WAIT = 86400  # seconds: the longest interval and max_backoff (a day)
+TRUE, FALSE = ('true', 'yes', 'on', '1'), ('false', 'no', 'off', '0')
+TEXTS = ('alicloud_access_key', 'alicloud_secret_key', 'alicloud_security_token', 'alicloud_region', 'profile',
+         'shared_credentials_file', 'endpoint')
+WHOLE = ('connect_timeout', 'read_timeout', 'api_retries', 'api_retry_max_delay')
 
 
-def connection_options(args):
-    """The connection options of args (aliases resolved), with the source's defaults."""
-    options = dict((ALIASES.get(k, k), v) for k, v in args.items()
-                   if ALIASES.get(k, k) in CONNECTION and v is not None)
+class OptionError(ValueError):
+    """A bad option: one line naming it, before any call."""
+
+    def __init__(self, message):
+        super(OptionError, self).__init__('ack_events: %s' % one_line(message))
+
+
+def boolean(name, value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (str, int)) and str(value).strip().lower() in TRUE + FALSE:
+        return str(value).strip().lower() in TRUE
+    raise OptionError('%s must be true or false, not %s' % (name, kind_of(value)))
+
+
+def as_number(name, value, whole=False):
+    """A number from a rulebook (a template gives text); whole: an int."""
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            raise OptionError('%s must be a number, got %r' % (name, value[:40]))
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+            whole and isinstance(value, float) and not value.is_integer()):
+        raise OptionError('%s must be a %s, not %s' % (name, 'whole number' if whole else 'number', kind_of(value)))
+    return int(value) if whole else value
+
+
+def number(name, value, low, high, whole=False):
+    """as_number, more than low (at least low, when whole) and at most high."""
+    value = as_number(name, value, whole)
+    if not (low <= value if whole else low < value) or not value <= high:  # NaN too
+        raise OptionError('%s must be %s %s and at most %s, got %s' % (
+            name, 'at least' if whole else 'more than', low, high, value))
+    return value if whole else float(value)
+
+
+def checked(args):
+    """The args a rulebook gave, aliases resolved and None (a variable left out) dropped; refuses an unknown
+    option and a value of the wrong type."""
+    given = {}
+    for key, value in args.items():
+        name = ALIASES.get(key, key)
+        if str(key).startswith('eda_') or value is None:  # what ansible-rulebook adds (eda_feedback_queue)
+            continue
+        if name not in OPTIONS:
+            raise OptionError('unknown option %s; the options are %s' % (str(key)[:60], ', '.join(sorted(OPTIONS))))
+        if name in TEXTS and not isinstance(value, str):
+            raise OptionError('%s takes text, not %s' % (name, kind_of(value)))
+        given[name] = value
+    if given.get('signature_version', 'v1') not in ('v1', 'v3'):
+        raise OptionError('signature_version takes v1 or v3, not %r' % str(given['signature_version'])[:20])
+    for name in WHOLE:
+        if name in given:
+            given[name] = as_number(name, given[name], whole=True)  # their bounds: client_from_options'
+    if 'validate_certs' in given:
+        given['validate_certs'] = boolean('validate_certs', given['validate_certs'])
+    return given
+
+
+def connection_options(given):
+    """The connection options of the checked args, with the source's defaults."""
+    options = dict((k, v) for k, v in given.items() if k in CONNECTION)
     options.setdefault('endpoint', os.environ.get('ALIBABA_CLOUD_ACK_ENDPOINT') or None)
     options.setdefault('api_retries', 3)
-    if 'validate_certs' in options:
-        options['validate_certs'] = to_bool(options['validate_certs'])
     return options
 
 
 def settings(args):
-    """(interval, max_backoff, watch, emit_initial, workers) from args; ValueError names a bad one."""
-    given = dict((k, v) for k, v in args.items() if v is not None)  # a rulebook variable left out is None
-    interval, max_backoff = float(given.get('interval', 60)), float(given.get('max_backoff', 600))
-    if interval <= 0 or max_backoff <= 0:
-        raise ValueError('ack_events: interval and max_backoff must be more than 0')
+    """(interval, max_backoff, watch, emit_initial, workers, checked args); OptionError (a ValueError) names a bad
+    one, in one line."""
+    given = checked(args)
+    interval = number('interval', given.get('interval', 60), 0, LONGEST_WAIT)
+    max_backoff = number('max_backoff', given.get('max_backoff', 600), 0, LONGEST_WAIT)
     watch = given.get('watch', WATCHABLE)
+    if not isinstance(watch, (list, tuple)) or not all(isinstance(w, str) for w in watch):
+        raise OptionError('watch must be a list of %s' % ', '.join(WATCHABLE))
     unknown = [w for w in watch if w not in WATCHABLE]
     if unknown:
-        raise ValueError('ack_events: watch takes %s, not %s' % (', '.join(WATCHABLE), ', '.join(unknown)))
-    return interval, max_backoff, list(watch), to_bool(given.get('emit_initial')), int(given.get('max_workers', 4))
+        raise OptionError('watch takes %s, not %s' % (', '.join(WATCHABLE), ', '.join(unknown)[:200]))
+    emit_initial = boolean('emit_initial', given.get('emit_initial', False))
+    try:
+        workers = check_workers(number('max_workers', given.get('max_workers', 4), 1, MAX_WORKERS, whole=True))
+        check_filters(*(given.get(name) for name in FILTERS))
+    except AckModuleError as e:
+        raise OptionError(e.msg)
+    return interval, max_backoff, list(watch), emit_initial, workers, given
 
 
-def make_poller(args, watch, workers):
-    options = connection_options(args)
+def make_poller(given, watch, workers):
+    options = connection_options(given)
 
     def make_client(region):
         chosen = dict(options)
@@ -247,12 +327,11 @@ def make_poller(args, watch, workers):
         return client_from_options(chosen)
 
     try:
+        filters = check_filters(*(given.get(name) for name in FILTERS))
         make_client(None).close()  # bad options or missing credentials fail here, before any poll
     except AckModuleError as e:
-        raise ValueError('ack_events: %s' % e)
-    filters = Filters(args.get('cluster_ids'), args.get('cluster_names'), args.get('cluster_types'),
-                      args.get('cluster_tags'))
-    return Poller(make_client, args.get('regions'), filters, watch=['clusters'] + watch, workers=workers)
+        raise OptionError(e.msg)
+    return Poller(make_client, given.get('regions'), filters, watch=['clusters'] + watch, workers=workers)
 
 
 def error_event(error, failures, retry_in):
@@ -267,18 +346,49 @@ def utc_now():
     return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
+def in_daemon(loop, func):
+    """A future of func() run in a daemon thread of its own: a poll still under way when the source stops is
+    dropped, and never keeps the process alive (the loop's default executor would be waited for)."""
+    future = loop.create_future()
+
+    def settle(how, value):
+        if not future.done():
+            how(value)
+
+    def run():
+        try:
+            outcome = (future.set_result, func())
+        except BaseException as error:  # handed to the awaiting task
+            outcome = (future.set_exception, error)
+        try:
+            loop.call_soon_threadsafe(settle, *outcome)
+        except RuntimeError:  # the loop is closed: the source has stopped, nobody waits
+            pass
+
+    threading.Thread(target=run, name='ack_events poll', daemon=True).start()
+    return future
+
+
+def warn_missing(filters):
+    """Warn once of each asked id no region listed; True."""
+    for cluster_id in filters.missing():
+        LOG.warning('ack_events: cluster %s not found (cluster_ids); its events come when it appears', cluster_id)
+    return True
+
+
 async def main(queue, args):
-    """Poll forever: one event per change; API errors are events, and the polls go on with backoff."""
-    interval, max_backoff, watch, emit_initial, workers = settings(args)
-    poller = make_poller(args, watch, workers)
+    """Poll forever: one event per change; API errors are events, and the polls go on with backoff. Bad options
+    fail in one line before any call; a stop (cancel) ends the poll under way."""
+    interval, max_backoff, watch, emit_initial, workers, given = settings(args)
+    poller = make_poller(given, watch, workers)
     differ = Differ(emit_initial=emit_initial)
     loop = asyncio.get_running_loop()
-    failures, last_code, polls = 0, None, 0
+    failures, last_code, polls, told = 0, None, 0, False
     try:
         while True:
             polls += 1
             try:
-                snapshot = await loop.run_in_executor(None, poller.read)
+                snapshot = await in_daemon(loop, poller.read)
             except (AckApiError, AckModuleError) as error:
                 failures += 1
                 delay = backoff(interval, failures, max_backoff)
@@ -290,6 +400,8 @@ async def main(queue, args):
                 last_code = code
                 await asyncio.sleep(delay)
                 continue
+            if not told:
+                told = warn_missing(poller.filters)
             if failures:
                 await queue.put(dict(type='api_recovered', failures=failures, observed_at=utc_now()))
             failures, last_code = 0, None
