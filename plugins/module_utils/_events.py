@@ -75,8 +75,8 @@ class Poller(object):
                 raise Stopped()
             return call(*args, **kwargs)
 
-        def sleep(seconds):
-            if self.stopped.wait(seconds):
+        def sleep(seconds):  # at most the client's longest retry delay, whatever x-acs-retry-after asks
+            if self.stopped.wait(min(seconds, client.api_retry_max_delay)):
                 raise Stopped()
 
         client.call, client.sleep = guarded, sleep  # paginate_pages calls self.call: guarded too

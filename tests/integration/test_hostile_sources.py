@@ -5,6 +5,7 @@ call, leaves no file behind and changes none; nothing runs past its timeouts."""
 import asyncio
 import hashlib
 import importlib.util
+import json
 import logging
 import os
 import re
@@ -248,9 +249,9 @@ class Queue(object):
         self.events.append(event)
 
 
-async def run_for(module, args, seconds):
+async def run_for(module, args, seconds, queue=None):
     """main() for some seconds, then stopped as ansible-rulebook stops a source (cancelled)."""
-    task = asyncio.ensure_future(module.main(Queue(), args))
+    task = asyncio.ensure_future(module.main(queue or Queue(), args))
     await asyncio.sleep(seconds)
     task.cancel()
     try:
@@ -357,3 +358,24 @@ def test_event_source_warns_once_of_an_unknown_cluster(emulator, caplog):
     said = [r.getMessage() for r in caplog.records if 'c0123456789abcdef' in r.getMessage()]
     assert said == ['ack_events: cluster c0123456789abcdef not found (cluster_ids); its events come when it appears']
     assert emulator.stats().get('DescribeClustersV1', 0) >= 2  # it kept polling
+
+
+def test_event_source_tells_hostile_answers_as_one_line_events(emulator):
+    module = load_source()
+    args = dict(endpoint=emulator.url, alicloud_access_key=emulator.access_key_id,
+                alicloud_secret_key=emulator.access_key_secret, alicloud_region='cn-hangzhou', interval=0.3,
+                max_backoff=1, api_retries=1, api_retry_max_delay=1, read_timeout=1)
+    cases = [(dict(error_rate=1.0), 'ServiceUnavailable'), (dict(drop_rate=1.0), 'ConnectionError'),
+             (dict(latency_ms=2500), 'Timeout'),
+             (dict(throttle_rate=1.0, retry_after_ms=10 ** 9), 'Throttling')]  # an 11-day retry-after is not waited
+    try:
+        for faults, code in cases:
+            emulator.faults(**faults)
+            queue = Queue()
+            asyncio.run(run_for(module, args, 3.5, queue))
+            errors = [e for e in queue.events if e['type'] == 'api_error']
+            assert errors and errors[0]['code'].startswith(code), (faults, queue.events)
+            assert '\n' not in errors[0]['message']
+            assert_clean(json.dumps(queue.events))
+    finally:
+        emulator.faults()
