@@ -405,6 +405,12 @@ class ClusterPlanner(object):
         check_workers(p, WORKER_LIMITS['create'], SANDBOX_MIN_DATA_DISK if kind == 'sandboxed' else None,
                       () if kind == 'serverless' else ('vswitch_ids', 'master_vswitch_ids'))
         check_range('node_cidr_mask', p['node_cidr_mask'], 24, 28)
+        if p['timeout_mins'] is not None and p['timeout_mins'] < 1:
+            raise AckModuleError('timeout_mins must be at least 1 minute, got %d' % p['timeout_mins'])
+        masters = p['master_count'] or 3
+        if len(p['master_instance_types'] or [masters]) not in (1, masters):  # the SDK: one per master
+            raise AckModuleError('master_instance_types: give one instance type, or one per master (%d), got %d'
+                                 % (masters, len(p['master_instance_types'])))
         check_period(p, 'worker', SANDBOX_MONTHS if kind == 'sandboxed' else None)
         check_period(p, 'master')
         container = check_private_cidr('container_cidr', p['container_cidr'], (8, 24))

@@ -69,7 +69,7 @@ def every_module(base):
             ('%s api_retries huge' % short, module, dict(args, api_retries=HUGE), 'api_retries must be at most 100'),
             ('%s secret key with a newline' % short, module,
              dict(args, alicloud_access_key='LTAI5tACKEMULATORDEMO', alicloud_secret_key='not-the-secret\n'),
-             'alicloud_secret_key contains a control character'),
+             'control character'),  # the secret is never shown
         ]
         if 'cluster_id' in args:
             cases.append(('%s cluster id with a newline' % short, module,
@@ -126,6 +126,12 @@ def api_limits(cid, base):
         ('pool labels deep', 'ack_nodepool', dict(pool, labels=DEEP), 'labels is refused: it is nested deeper'),
         ('cluster four vSwitches', 'ack_cluster', dict(cluster, vswitch_ids=VSWITCHES[:4]), 'vswitch_ids: at most 3'),
         ('cluster period negative', 'ack_cluster', dict(cluster, worker_period=-1), 'worker_period must be one of'),
+        ('cluster timeout_mins negative', 'ack_cluster', dict(cluster, timeout_mins=-1),
+         'timeout_mins must be at least 1'),
+        ('cluster 2000 master types', 'ack_cluster', dict(
+            cluster, cluster_type='Kubernetes', master_instance_types=['ecs.g7.xlarge'] * 2000,
+            master_vswitch_ids=['vsw-hos00002'], master_system_disk_category='cloud_essd', master_system_disk_size=120),
+         'master_instance_types: give one instance type, or one per master (3), got 2000'),
         ('cluster flannel and terway', 'ack_cluster', dict(cluster, addons=[{'name': 'flannel'},
                                                                             {'name': 'terway-eniip'}]),
          'Flannel and Terway cannot be installed together'),
