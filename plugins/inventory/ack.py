@@ -229,6 +229,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             value = config.get(name)
             if value is not None and not isinstance(value, bool) and str(value).lower() not in BOOLEANS:
                 raise AckModuleError('%s must be true or false, got %r' % (name, str(value)[:40]))
+        if self.get_option('cache'):
+            check_cache_place(self.get_option('cache_connection'), self.get_option('cache_prefix'))
         check_workers(self.get_option('max_workers'))
         self._filters()
         check_constructed(self.get_option('compose'), self.get_option('groups'), self.get_option('keyed_groups'))
@@ -308,6 +310,17 @@ def cache_refusal(error, connection):
     if isinstance(cause, OSError):
         return '%s: %s' % (message.rstrip('.'), cause.strerror or cause.__class__.__name__)
     return message
+
+
+def check_cache_place(connection, prefix):
+    """A file cache writes <connection>/<prefix><key>: an empty connection is the current folder, and a prefix with
+    a / writes outside the folder; both refused."""
+    if connection is not None and not str(connection).strip():
+        raise AckModuleError('cache_connection is empty; name the folder of the cache (an empty one is the current '
+                             'folder)')
+    if prefix and ('/' in str(prefix) or '\0' in str(prefix)):
+        raise AckModuleError('cache_prefix %r may not hold a / (the cache would be written outside cache_connection)'
+                             % str(prefix)[:60])
 
 
 def check_cache_file(cache, key):

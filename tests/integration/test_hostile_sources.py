@@ -165,6 +165,8 @@ def test_bad_caches_and_credentials_files_fail_cleanly(inventory, emulator, play
         (cache % (junk / 'pipe'), 'cache_connection %s is not a folder' % (junk / 'pipe')),
         (cache % (junk / 'binary.json'), 'is not a folder'),
         (cache % '/proc/no-such-dir/cache', "cache dir '/proc/no-such-dir/cache': No such file or directory"),
+        (cache % "''", 'cache_connection is empty'),
+        (cache % junk + 'cache_prefix: ../escaped_\n', "cache_prefix '../escaped_' may not hold a /"),
         ('shared_credentials_file: %s\n' % (junk / 'pipe'), 'pipe: not a regular file'),
         ('shared_credentials_file: %s\n' % junk, 'junk: Is a directory'),
         ('shared_credentials_file: %s\n' % (junk / 'binary.json'), 'binary.json: not UTF-8'),
@@ -178,6 +180,7 @@ def test_bad_caches_and_credentials_files_fail_cleanly(inventory, emulator, play
     assert time.monotonic() - started < 45  # the pipe is never waited on
     assert calls(emulator) == before
     assert tree(junk) == files  # not changed, nothing added
+    assert not list(playbook.workdir.glob('*alicloud.ack.ack*'))  # no cache written in the current folder or beside
     for (config, said), (result, folder) in zip(cases, results):
         assert result.returncode != 0, config
         assert said in result.stderr, (config, result.stderr[-2000:])
