@@ -359,10 +359,10 @@ class NodesPlanner(object):
         if p['count'] is not None and total > p['count']:
             remove += self.choose(cluster_id, workers, remove, total - p['count'], unknown, len(attach))
         elif p['count'] is not None:
-            scale_out = p['count'] - total
-            if scale_out > 0:
-                others = sum(1 for n in nodes if n.get('state') not in GONE_STATES) - len(workers)  # masters, pools
-                self.check_quota(cluster_id, p['count'] + others)  # before any batch is planned
+            scale_out = max(0, p['count'] - total)
+        if attach or scale_out:  # the nodes the cluster will have (masters and other pools' too), before any batch
+            existing = sum(1 for n in nodes if n.get('state') not in GONE_STATES)
+            self.check_quota(cluster_id, existing + len(attach) - len(remove) + scale_out)
 
         if attach and (kind != 'edge' or p['is_edge_worker'] is False):
             check_required(p, [('key_pair', 'login_password')], 'to attach ECS instances')
@@ -453,9 +453,14 @@ class NodesPlanner(object):
             return
         quota = node_quota(self.client)
         if wanted > quota:
-            raise AckModuleError('count %d would make cluster %s %d nodes, more than the node quota per cluster (%d, '
+            p, asked = self.params, []
+            if p['count'] is not None:
+                asked.append('count %d' % p['count'])
+            if p['instances']:
+                asked.append('%d instances to attach' % len(p['instances']))
+            raise AckModuleError('%s would make cluster %s %d nodes, more than the node quota per cluster (%d, '
                                  'DescribeUserQuota node_quota): nothing was changed'
-                                 % (self.params['count'], cluster_id, wanted, quota))
+                                 % (' and '.join(asked), cluster_id, wanted, quota))
 
     def scale_step(self, cluster_id, kind, count, size, known):
         body = self.scale_body(kind, count)

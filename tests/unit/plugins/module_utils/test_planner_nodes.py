@@ -184,6 +184,16 @@ def test_a_count_past_the_node_quota_is_refused_before_any_batch_is_planned(coun
     assert client.operations() == ['DescribeClusterDetail', 'DescribeClusterNodes', 'DescribeUserQuota']
 
 
+def test_instances_to_attach_past_the_node_quota_are_refused_before_any_batch():
+    client = cluster()
+    client.on('DescribeUserQuota', answer={'node_quota': 100})
+    instances = ['i-quota%05d' % n for n in range(150)]
+    with pytest.raises(AckModuleError) as info:
+        NodesPlanner(FakeAck('ack_nodes', client, cluster_id=CID, key_pair='web-key', instances=instances)).plan()
+    assert info.value.msg.startswith('150 instances to attach would make cluster %s' % CID)
+    assert client.writes() == []
+
+
 def test_a_count_within_a_raised_quota_plans_batches_of_500():
     client = cluster()
     client.on('DescribeUserQuota', answer={'node_quota': 2000})
