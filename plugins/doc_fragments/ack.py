@@ -76,7 +76,8 @@ options:
   api_retries:
     description:
       - How many times to retry a call that was throttled or met a server or connection error (0 to 100).
-      - Retries use exponential backoff with full jitter and honour C(x-acs-retry-after).
+      - Retries use exponential backoff with full jitter and honour C(x-acs-retry-after) up to
+        O(api_retry_max_delay).
       - Reads and writes that give the same result when repeated (ModifyCluster, ModifyClusterNodePool,
         ModifyClusterTags, DeleteCluster, UpdateTemplate, DeleteTemplate, and CreateCluster with its client token)
         are retried. Other writes (scale out, attach, install, upgrade, node pool creation) are sent once; when

@@ -265,8 +265,8 @@ class AckClient(object):
         return repeatable and self._ambiguous(error, not_sent)
 
     def _delay(self, error, attempt):
-        if error.retry_after is not None:
-            return error.retry_after
+        if error.retry_after is not None:  # honoured, up to the longest delay the task allows
+            return min(error.retry_after, self.api_retry_max_delay)
         return backoff_delay(attempt, self.retry_base_delay, self.api_retry_max_delay)
 
     def call(self, operation, method, path, *path_args, **kwargs):
@@ -311,11 +311,14 @@ class AckClient(object):
             query[number_param] = number
             query[size_param] = page_size
             answer = self.call(operation, 'GET', path, query=query) or {}
-            items = answer.get(items_key) or []
+            items = (answer.get(items_key) or []) if isinstance(answer, dict) else None
+            if not isinstance(items, list):
+                raise AckApiError(operation, 'UnexpectedAnswer', 'the answer has no list of %s' % items_key)
             yield from items
             seen += len(items)
-            total = (answer.get(page_key) or {}).get('total_count')
-            if len(items) < page_size or (total is not None and seen >= int(total)):
+            page = answer.get(page_key)
+            total = str(page.get('total_count')) if isinstance(page, dict) else ''
+            if len(items) < page_size or (total.isdigit() and seen >= int(total)):
                 return
 
 

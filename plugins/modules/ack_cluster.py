@@ -166,7 +166,7 @@ options:
     choices: [3, 5]
   master_instance_types:
     description:
-      - ECS instance types of the master nodes: one for all of them, or one per master (O(master_count)).
+      - ECS instance types of the master nodes, one for all of them or one per master (O(master_count)).
     type: list
     elements: str
   master_system_disk_category:

@@ -255,6 +255,14 @@ def test_retry_after_header_is_the_delay():
         assert server.count == 2
 
 
+def test_a_retry_after_past_api_retry_max_delay_is_cut_to_it():
+    app = sequence(ok({'Code': 'Throttling.User', 'Message': 'm'}, 429, {'x-acs-retry-after': str(10 ** 9)}), ok({}))
+    with ApiServer(app) as server:
+        client = client_for(server)
+        client.call('DescribeClusters', 'GET', '/clusters')
+        assert client.sleep == [client.api_retry_max_delay] and server.count == 2
+
+
 def test_retry_after_alone_means_throttled():
     app = sequence(ok({'code': 'Busy', 'message': 'm'}, 400, {'x-acs-retry-after': '20'}), ok({}))
     with ApiServer(app) as server:
@@ -480,6 +488,20 @@ def test_paging_empty():
     with ApiServer(lambda r: ok({'clusters': [], 'page_info': {'total_count': 0}})) as server:
         assert list(client_for(server).paginate_pages('Op', '/api/v1/clusters', {}, 'clusters')) == []
         assert server.count == 1
+
+
+@pytest.mark.parametrize('answer', [[1, 2], {'clusters': 'many'}, {'clusters': {'c1': {}}}])
+def test_paging_an_answer_without_a_list_is_one_api_error(answer):
+    with ApiServer(lambda r: ok(answer)) as server:
+        with pytest.raises(AckApiError) as info:
+            list(client_for(server).paginate_pages('Op', '/api/v1/clusters', {}, 'clusters'))
+        assert info.value.code == 'UnexpectedAnswer' and 'no list of clusters' in info.value.message
+
+
+def test_paging_a_total_count_that_is_not_a_number_is_ignored():
+    with ApiServer(lambda r: ok({'clusters': [{'cluster_id': 'c1'}], 'page_info': {'total_count': 'lots'}})) as server:
+        assert list(client_for(server).paginate_pages('Op', '/api/v1/clusters', {}, 'clusters')) == [
+            {'cluster_id': 'c1'}]
 
 
 # ---------------------------------------------------------------- endpoints and secrets
