@@ -88,10 +88,21 @@ def planner(cls, client, spec, **params):
     return obj
 
 
+class Waiter:
+    """Nothing is awaited here: the requests are recorded, not carried out."""
+
+    def clock(self):
+        return 0.0
+
+    def hold(self, seconds, since):
+        pass
+
+
 class Ack:
     """The little of AckModule the readers use."""
     wait = False
     check_mode = False
+    waiter = Waiter()
 
     def __init__(self, params, client):
         self.params, self.client = params, client
