@@ -166,7 +166,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckMod
 from ansible_collections.alicloud.ack.plugins.module_utils._inventory import (
     check_constructed,
     check_filters,
-    check_workers,
+    check_max_workers,
     default_groups,
     host_name,
     host_vars,
@@ -231,7 +231,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 raise AckModuleError('%s must be true or false, got %r' % (name, str(value)[:40]))
         if self.get_option('cache'):
             check_cache_place(self.get_option('cache_connection'), self.get_option('cache_prefix'))
-        check_workers(self.get_option('max_workers'))
+        check_max_workers(self.get_option('max_workers'))
         self._filters()
         check_constructed(self.get_option('compose'), self.get_option('groups'), self.get_option('keyed_groups'))
 

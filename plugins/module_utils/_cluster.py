@@ -26,6 +26,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._maintenance import (
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
 from ansible_collections.alicloud.ack.plugins.module_utils._rules import (
     SANDBOX_MONTHS,
+    check_at_least,
     check_length,
     check_name,
     check_network_plugins,
@@ -44,7 +45,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._worker_options impor
     SANDBOX_MIN_DATA_DISK,
     WORKER_ARGSPEC,
     WORKER_LIMITS,
-    check_workers,
+    check_worker_limits,
 )
 
 CLUSTER_TYPES = ['Kubernetes', 'ManagedKubernetes', 'Ask']
@@ -402,11 +403,10 @@ class ClusterPlanner(object):
         check_length('client_token', p['client_token'], 64)
         check_range('num_of_nodes', p['num_of_nodes'], 0, 300 if kind == 'edge' else 100)
         check_range('master_system_disk_size', p['master_system_disk_size'], 40, 500, ' GiB')
-        check_workers(p, WORKER_LIMITS['create'], SANDBOX_MIN_DATA_DISK if kind == 'sandboxed' else None,
-                      () if kind == 'serverless' else ('vswitch_ids', 'master_vswitch_ids'))
+        check_worker_limits(p, WORKER_LIMITS['create'], SANDBOX_MIN_DATA_DISK if kind == 'sandboxed' else None,
+                            () if kind == 'serverless' else ('vswitch_ids', 'master_vswitch_ids'))
         check_range('node_cidr_mask', p['node_cidr_mask'], 24, 28)
-        if p['timeout_mins'] is not None and p['timeout_mins'] < 1:
-            raise AckModuleError('timeout_mins must be at least 1 minute, got %d' % p['timeout_mins'])
+        check_at_least('timeout_mins', p['timeout_mins'], 1, ' minute')
         masters = p['master_count'] or 3
         if len(p['master_instance_types'] or [masters]) not in (1, masters):  # the SDK: one per master
             raise AckModuleError('master_instance_types: give one instance type, or one per master (%d), got %d'

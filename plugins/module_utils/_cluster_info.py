@@ -10,7 +10,6 @@ import re
 
 from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import ClusterRef, find_clusters
 from ansible_collections.alicloud.ack.plugins.module_utils._common import read_kubeconfig
-from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._fleet import (
     MAX_WORKERS,
     each_cluster,
@@ -20,6 +19,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._fleet import (
     upgrade_view,
 )
 from ansible_collections.alicloud.ack.plugins.module_utils._history import kubeconfig_states, recent_tasks
+from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_at_least, check_range
 
 GATHER = ['resources', 'logs', 'tags', 'quota', 'external_agent', 'kubeconfig', 'kubeconfig_states', 'tasks',
           'upgrade', 'node_health']
@@ -71,10 +71,8 @@ def _per_cluster(client, cluster_id, what, params):
 def gather_info(ack):
     p = ack.params
     client = ack.client
-    if p['kubeconfig_duration'] is not None and not 15 <= p['kubeconfig_duration'] <= 4320:
-        raise AckModuleError('kubeconfig_duration must be 15 to 4320 minutes, got %d' % p['kubeconfig_duration'])
-    if p['max_workers'] < 1:
-        raise AckModuleError('max_workers must be at least 1, got %d' % p['max_workers'])
+    check_range('kubeconfig_duration', p['kubeconfig_duration'], 15, 4320, ' minutes')
+    check_at_least('max_workers', p['max_workers'], 1)
     if p['cluster_id']:
         ref = ClusterRef(ack)  # an explicit id names one cluster, which must exist; a name only filters the list
         detail = ref.lookup()

@@ -75,8 +75,8 @@ class Poller(object):
                 raise Stopped()
             return call(*args, **kwargs)
 
-        def sleep(seconds):  # at most the client's longest retry delay, whatever x-acs-retry-after asks
-            if self.stopped.wait(min(seconds, client.api_retry_max_delay)):
+        def sleep(seconds):  # the client caps retry delays at api_retry_max_delay
+            if self.stopped.wait(seconds):
                 raise Stopped()
 
         client.call, client.sleep = guarded, sleep  # paginate_pages calls self.call: guarded too

@@ -70,7 +70,7 @@ def check_texts(option, values, check=None):
     return list(values)
 
 
-def check_workers(value, option='max_workers'):
+def check_max_workers(value, option='max_workers'):
     """A whole number from 1 to MAX_WORKERS."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_WORKERS:
         shown = value if isinstance(value, int) else kind_of(value)

@@ -40,7 +40,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Condit
 from ansible_collections.alicloud.ack.plugins.module_utils._worker_options import (
     WORKER_ARGSPEC,
     WORKER_LIMITS,
-    check_workers,
+    check_worker_limits,
 )
 
 POOL_ABSENT = ('ErrorNodePoolNotFound',)
@@ -315,7 +315,7 @@ class NodePoolPlanner(object):
         if rolling.get('batch_interval') not in (None, 0):
             check_range('rolling_policy.batch_interval', rolling['batch_interval'], 5, 120, ' minutes (or 0)')
         check_not_negative('rolling_policy.max_failed_nodes', rolling.get('max_failed_nodes'))
-        check_workers(p, WORKER_LIMITS['nodepool'])
+        check_worker_limits(p, WORKER_LIMITS['nodepool'])
         if p['kubernetes_version'] is not None and parse_version(p['kubernetes_version']) is None:
             raise AckModuleError('kubernetes_version %r is not a Kubernetes version of ACK (such as 1.30.1-aliyun.1)'
                                  % p['kubernetes_version'])

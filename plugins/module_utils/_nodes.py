@@ -47,7 +47,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._worker_options impor
     SANDBOX_MIN_DATA_DISK,
     WORKER_ARGSPEC,
     WORKER_LIMITS,
-    check_workers,
+    check_worker_limits,
 )
 
 MAX_SCALE_OUT = 500   # ScaleOutCluster: count 1 to 500 per call
@@ -266,7 +266,7 @@ class NodesPlanner(object):
                 raise AckModuleError('is_edge_worker: cluster %s is not an edge cluster' % cluster_id)
             refuse_options(p, ENS_ONLY, 'the ECS nodes of cluster %s (they are ENS options of edge clusters)'
                            % cluster_id)
-            check_workers(p, WORKER_LIMITS['scale_out'])
+            check_worker_limits(p, WORKER_LIMITS['scale_out'])
             check_period(p, 'worker', SANDBOX_MONTHS if kind == 'sandboxed' else None)
         if kind == 'sandboxed':
             wrong = [t for t in p['worker_instance_types'] or [] if t not in SANDBOX_INSTANCE_TYPES]

@@ -167,6 +167,11 @@ def check_required(params, required, doing):
 ID_FORMATS['instance_id'] = (r'^i-[0-9a-z]{4,40}$', 'i- followed by lower case letters and digits')
 
 
+def check_at_least(option, value, least, unit=''):
+    if value is not None and value < least:
+        raise AckModuleError('%s must be at least %s%s, got %s' % (option, least, unit, value))
+
+
 def check_not_negative(option, value):
     if value is not None and value < 0:
         raise AckModuleError('%s must not be negative, got %d' % (option, value))

@@ -23,7 +23,7 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
-from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id, check_name
+from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_id, check_name, rfc3339
 from ansible_collections.alicloud.ack.plugins.module_utils._safe_load import check_depth, load_yaml_all
 
 TEMPLATE_TYPES = ['kubernetes', 'compose']
@@ -136,12 +136,13 @@ def newest(versions):
 
 def created_at(template):
     """When a template was created, to order templates: the instant of its RFC 3339 `created`, or its text."""
-    text = template.get('created') or ''
     try:
-        when = datetime.datetime.fromisoformat(text.replace('Z', '+00:00').replace('z', '+00:00'))
-        return (0, when.timestamp() if when.tzinfo else (when - datetime.datetime(1970, 1, 1)).total_seconds(), '')
-    except (TypeError, ValueError):
-        return (1, 0, text)
+        when = rfc3339('created', template.get('created'))
+    except AckModuleError:
+        when = None
+    if isinstance(when, datetime.datetime):
+        return (0, when.timestamp(), '')
+    return (1, 0, str(template.get('created') or ''))
 
 
 def oldest(templates):

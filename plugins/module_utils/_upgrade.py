@@ -21,6 +21,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._cluster_ref import (
 from ansible_collections.alicloud.ack.plugins.module_utils._common import after_task, parse_version
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
 from ansible_collections.alicloud.ack.plugins.module_utils._plan import Plan, Step
+from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_at_least
 from ansible_collections.alicloud.ack.plugins.module_utils._waiter import Condition
 
 RUNNING, PAUSED, SUCCESS, FAIL, CANCELED = 'running', 'pause', 'success', 'fail', 'canceled'
@@ -150,9 +151,8 @@ class UpgradePlanner(object):
         if version not in (None, 'next') and parse_version(version) is None:
             raise AckModuleError('version %r is not a Kubernetes version of ACK (such as 1.30.1-aliyun.1) or next'
                                  % version)
-        parallelism = (self.params['rolling_policy'] or {}).get('max_parallelism')
-        if parallelism is not None and parallelism < 1:
-            raise AckModuleError('rolling_policy.max_parallelism must be at least 1, got %d' % parallelism)
+        rolling = self.params['rolling_policy'] or {}
+        check_at_least('rolling_policy.max_parallelism', rolling.get('max_parallelism'), 1)
         self.ref = ClusterRef(ack)
         self._offers = {}
 

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckModuleError
+from ansible_collections.alicloud.ack.plugins.module_utils._rules import check_range
 
 # Instance types that run sandboxed containers: ScaleOutCluster (reference 7.2.3) lists these three; CreateCluster
 # (7.1.5) lists only the first two, so a new cluster is held to those.
@@ -52,26 +53,23 @@ WORKER_ARGSPEC = dict(
 # GiB, and the most data disks, vSwitches and instance types. CreateCluster: the SDK (system disk 40 to 500) and the
 # reference (7.1.x: data disks from 20 GiB, one to three vSwitches); ScaleOutCluster: the same worker fields (7.2.1,
 # 7.2.3: one to three vSwitches); node pools: the SDK's CreateClusterNodePool and DataDisk models.
+_NEW_WORKERS = dict(system_disk=(40, 500), data_disk=(20, 32768), data_disks=None, vswitches=3, instance_types=None)
 WORKER_LIMITS = dict(
-    create=dict(system_disk=(40, 500), data_disk=(20, 32768), data_disks=None, vswitches=3, instance_types=None),
-    scale_out=dict(system_disk=(40, 500), data_disk=(20, 32768), data_disks=None, vswitches=3, instance_types=None),
+    create=_NEW_WORKERS,
+    scale_out=_NEW_WORKERS,
     nodepool=dict(system_disk=(20, 2048), data_disk=(40, 32768), data_disks=10, vswitches=8, instance_types=10),
 )
 
 
-def check_workers(params, limits, least_data_disk=None, vswitch_options=('vswitch_ids',)):
+def check_worker_limits(params, limits, least_data_disk=None, vswitch_options=('vswitch_ids',)):
     """The worker options given, within the operation's documented limits (WORKER_LIMITS), before any call."""
-    low, high = limits['system_disk']
-    size = params.get('worker_system_disk_size')
-    if size is not None and not low <= size <= high:
-        raise AckModuleError('worker_system_disk_size must be %d to %d GiB, got %s' % (low, high, size))
+    check_range('worker_system_disk_size', params.get('worker_system_disk_size'), *limits['system_disk'], unit=' GiB')
     disks = params.get('worker_data_disks') or []
     if limits['data_disks'] is not None and len(disks) > limits['data_disks']:
         raise AckModuleError('worker_data_disks: at most %d data disks, got %d' % (limits['data_disks'], len(disks)))
     low, high = least_data_disk or limits['data_disk'][0], limits['data_disk'][1]
     for disk in disks:
-        if disk.get('size') is not None and not low <= disk['size'] <= high:
-            raise AckModuleError('worker_data_disks size must be %d to %d GiB, got %s' % (low, high, disk['size']))
+        check_range('worker_data_disks size', disk.get('size'), low, high, ' GiB')
     counts = [(name, limits['vswitches']) for name in vswitch_options]
     counts.append(('worker_instance_types', limits['instance_types']))
     for name, most in counts:

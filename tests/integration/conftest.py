@@ -108,6 +108,18 @@ def playbook(emulator, tmp_path):
     return Playbook(emulator, tmp_path)
 
 
+def run_with_faults(emulator, run, **faults):
+    """run() with the emulator's faults set; (its result, the faults injected so far). The faults are cleared
+    whatever happens."""
+    emulator.faults(**faults)
+    try:
+        result = run()
+    finally:
+        injected = emulator.admin('GET', '/stats')['faults_injected']
+        emulator.faults()
+    return result, injected
+
+
 def stats(emulator):
     with urllib.request.urlopen(emulator.url + '/__emulator/stats') as answer:
         return json.load(answer)['requests']

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from conftest import run_with_faults
+
 CLUSTER = {'name': 'faults', 'cluster_type': 'ManagedKubernetes', 'region_id': 'cn-hangzhou',
            'vpcid': 'vpc-fault001', 'vswitch_ids': ['vsw-fault001'], 'num_of_nodes': 1,
            'worker_instance_types': ['ecs.g7.xlarge'], 'worker_system_disk_category': 'cloud_essd',
@@ -67,12 +69,8 @@ def addon_tasks(emulator, task_type):
 def test_install_and_upgrade_converge_once(playbook, emulator, tmp_path, case):
     faults, expected = FAULTS[case]
     cluster_id = emulator.seed_clusters([CLUSTER])[0]
-    emulator.faults(**faults)
-    try:
-        result = playbook.run_tasks(TASKS.format(cluster_id=cluster_id))
-    finally:
-        injected = emulator.admin('GET', '/stats')['faults_injected']
-        emulator.admin('DELETE', '/faults')
+    result, injected = run_with_faults(emulator, lambda: playbook.run_tasks(TASKS.format(cluster_id=cluster_id)),
+                                       **faults)
     assert result.returncode == 0, result.stdout[-5000:]
     for fault in expected:
         assert any(key.startswith(fault + ':') and key.split(':')[1] in WRITES for key in injected), injected

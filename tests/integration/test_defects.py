@@ -4,6 +4,7 @@ import json
 import pytest
 
 from cases import assert_one_line_failure, run_cases
+from conftest import run_with_faults
 from test_outputs import CREATE
 
 MINIMAL = CREATE.format(extra='key_pair: k1')
@@ -222,12 +223,8 @@ def test_cluster_life_cycle_under_faults_with_default_retries(playbook, emulator
     cluster = dict(GOOD, name='faults-%d' % seed, wait_sleep=0.2, wait_timeout=300)
     path = tmp_path / 'faults.yml'
     path.write_text(LIFECYCLE % json.dumps(cluster))
-    emulator.faults(throttle_rate=0.3, error_rate=0.1, drop_rate=0.05, drop_after_apply_rate=0.05, seed=seed)
-    try:
-        result = playbook.run(path)
-    finally:
-        injected = emulator.admin('GET', '/stats')['faults_injected']
-        emulator.faults()
+    result, injected = run_with_faults(emulator, lambda: playbook.run(path), throttle_rate=0.3, error_rate=0.1,
+                                       drop_rate=0.05, drop_after_apply_rate=0.05, seed=seed)
     assert result.returncode == 0, result.stdout[-4000:]
     assert sum(injected.values()) >= 5, injected
     assert emulator.admin('GET', '/docs/cluster')['docs'] == []  # the one cluster made is gone

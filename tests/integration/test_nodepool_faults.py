@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from conftest import run_with_faults
+
 V128, V130 = '1.28.9-aliyun.1', '1.30.1-aliyun.1'
 CLUSTER = {'name': 'pool-faults', 'cluster_type': 'ManagedKubernetes', 'region_id': 'cn-hangzhou',
            'vpcid': 'vpc-poolf001', 'vswitch_ids': ['vsw-poolf001'], 'num_of_nodes': 1, 'kubernetes_version': V128,
@@ -104,12 +106,8 @@ def tasks_of(emulator, task_type):
 def test_a_pool_life_cycle_converges_once(playbook, emulator, tmp_path, case):
     faults, expected = FAULTS[case]
     cluster_id = emulator.seed_clusters([CLUSTER])[0]
-    emulator.faults(**faults)
-    try:
-        result = playbook.run_tasks(TASKS.format(cluster_id=cluster_id, new=V130))
-    finally:
-        injected = emulator.admin('GET', '/stats')['faults_injected']
-        emulator.admin('DELETE', '/faults')
+    result, injected = run_with_faults(
+        emulator, lambda: playbook.run_tasks(TASKS.format(cluster_id=cluster_id, new=V130)), **faults)
     assert result.returncode == 0, result.stdout[-5000:]
     for fault in expected:
         assert any(key.startswith(fault + ':') and key.split(':')[1] in WRITES for key in injected), injected

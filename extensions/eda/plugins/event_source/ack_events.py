@@ -206,7 +206,6 @@ from ansible_collections.alicloud.ack.plugins.module_utils._events import (  # n
 from ansible_collections.alicloud.ack.plugins.module_utils._inventory import (  # noqa: E402
     MAX_WORKERS,
     check_filters,
-    check_workers,
     kind_of,
 )
 
@@ -298,7 +297,7 @@ def connection_options(given):
 
 def settings(args):
     """(interval, max_backoff, watch, emit_initial, workers, checked args); OptionError (a ValueError) names a bad
-    one, in one line."""
+    one, in one line. The filters are checked by make_poller, also before any call."""
     given = checked(args)
     interval = number('interval', given.get('interval', 60), 0, LONGEST_WAIT)
     max_backoff = number('max_backoff', given.get('max_backoff', 600), 0, LONGEST_WAIT)
@@ -309,11 +308,7 @@ def settings(args):
     if unknown:
         raise OptionError('watch takes %s, not %s' % (', '.join(WATCHABLE), ', '.join(unknown)[:200]))
     emit_initial = boolean('emit_initial', given.get('emit_initial', False))
-    try:
-        workers = check_workers(number('max_workers', given.get('max_workers', 4), 1, MAX_WORKERS, whole=True))
-        check_filters(*(given.get(name) for name in FILTERS))
-    except AckModuleError as e:
-        raise OptionError(e.msg)
+    workers = number('max_workers', given.get('max_workers', 4), 1, MAX_WORKERS, whole=True)
     return interval, max_backoff, list(watch), emit_initial, workers, given
 
 

@@ -16,7 +16,7 @@ from ansible_collections.alicloud.ack.plugins.module_utils._errors import AckMod
 from ansible_collections.alicloud.ack.plugins.module_utils._inventory import (
     check_constructed,
     check_filters,
-    check_workers,
+    check_max_workers,
 )
 
 DEEP = []
@@ -53,7 +53,7 @@ def test_good_filters_pass():
 @pytest.mark.parametrize('value', [0, -1, 65, 10 ** 20, 1.5, '4', True, None])
 def test_workers_from_1_to_64(value):
     with pytest.raises(AckModuleError, match='max_workers must be a whole number from 1 to 64'):
-        check_workers(value)
+        check_max_workers(value)
 
 
 @pytest.mark.parametrize('kwargs, said', [
